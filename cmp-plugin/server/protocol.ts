@@ -83,8 +83,35 @@ export function loadPluginPackage(): PackageDefinition {
   return cached;
 }
 
+/**
+ * Drops proto3 default scalars before encoding: protobufjs writes a field that is set to its default, protoc and
+ * Go never do, and we want Go's bytes. Map values are kept (Go writes every map entry in full).
+ */
+export function withoutProto3Defaults(value: unknown, inMap = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => withoutProto3Defaults(v));
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value) || value instanceof Uint8Array) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!inMap && (v === '' || v === false || v === 0 || v === null || v === undefined)) continue;
+    out[k] = withoutProto3Defaults(v, k === 'map');
+  }
+  return out;
+}
+
+let service: ServiceDefinition | undefined;
+
 export function pluginServiceDefinition(): ServiceDefinition {
+  if (service) return service;
   const def = loadPluginPackage()[SERVICE_NAME];
   if (!def || !('GenerateManifest' in def)) throw new Error(`${SERVICE_NAME} missing from plugin.proto`);
-  return def as unknown as ServiceDefinition;
+  const methods: Record<string, unknown> = {};
+  for (const [name, m] of Object.entries(def as unknown as ServiceDefinition)) {
+    methods[name] = {
+      ...m,
+      requestSerialize: (v: unknown) => m.requestSerialize(withoutProto3Defaults(v)),
+      responseSerialize: (v: unknown) => m.responseSerialize(withoutProto3Defaults(v)),
+    };
+  }
+  service = methods as ServiceDefinition;
+  return service;
 }

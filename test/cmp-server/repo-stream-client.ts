@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor, type ServiceError, type Client } from '@grpc/grpc-js';
+import { credentials, makeClientConstructor, Metadata, type ServiceError, type Client } from '@grpc/grpc-js';
 import { create } from 'tar';
-import { loadPluginPackage, type AppStreamRequest, type EnvEntry } from '../../cmp-plugin/server/protocol.js';
+import { pluginServiceDefinition, type AppStreamRequest, type EnvEntry } from '../../cmp-plugin/server/protocol.js';
 
 export const DEFAULT_CHUNK_SIZE = 1024;
 
@@ -68,10 +68,8 @@ export class CmpClient {
   private readonly client: Client & Record<string, (...args: unknown[]) => unknown>;
 
   constructor(socketPath: string) {
-    const pkg = loadPackageDefinition(loadPluginPackage()) as unknown as {
-      plugin: { ConfigManagementPluginService: ServiceClientConstructor };
-    };
-    this.client = new pkg.plugin.ConfigManagementPluginService(`unix://${socketPath}`, credentials.createInsecure(), {
+    const Ctor = makeClientConstructor(pluginServiceDefinition(), 'ConfigManagementPluginService');
+    this.client = new Ctor(`unix://${socketPath}`, credentials.createInsecure(), {
       'grpc.max_receive_message_length': 100 * 1024 * 1024,
     }) as unknown as Client & Record<string, (...args: unknown[]) => unknown>;
   }
