@@ -1,0 +1,76 @@
+// Command rollouts-host drives a metric-provider plugin exactly as the Argo Rollouts v1.9.1 controller does: the
+// real go-plugin v1.6.3 client with the controller's ClientConfig, the real rpc.MetricsPluginRPC client and the real
+// v1alpha1 types (so the full gob type graph goes over the wire). Each scenario prints one JSON object on stdout
+// and exits non-zero when a protocol check failed; go-plugin's own logs go to stderr.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+type repeated []string
+
+func (r *repeated) String() string     { return strings.Join(*r, " ") }
+func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+
+const usage = `usage: rollouts-host <scenario> --plugin PATH [--arg A]... [flags]
+scenarios: dispense init ping run invalid-config resume terminate garbage-collect metadata type
+           concurrent big-arg keepalive kill restart bench gob-first-id`
+
+func main() {
+	if len(os.Args) < 2 || strings.HasPrefix(os.Args[1], "-") {
+		fmt.Fprintln(os.Stderr, usage)
+		os.Exit(2)
+	}
+	scenario := os.Args[1]
+	fs := flag.NewFlagSet(scenario, flag.ExitOnError)
+	var args repeated
+	plugin := fs.String("plugin", "", "plugin executable (the ConfigMap location)")
+	fs.Var(&args, "arg", "plugin argument (the ConfigMap args), repeatable")
+	name := fs.String("plugin-name", "argo-otel/canary-judge", "provider.plugin key")
+	config := fs.String("config", `{"fixed":{"phase":"Successful","value":"1","message":"fixed answer","delayMs":0}}`, "provider.plugin JSON")
+	n := fs.Int("n", 50, "concurrent: parallel Runs; bench: sequential Runs")
+	size := fs.Int("size", 16<<20, "big-arg: argument size in bytes")
+	idle := fs.Duration("idle", 65*time.Second, "keepalive: idle time before the next Run")
+	_ = fs.Parse(os.Args[2:])
+
+	if scenario == "gob-first-id" {
+		id, err := firstUserTypeID()
+		r := &result{Scenario: scenario, Problems: []string{}, Data: map[string]any{"firstUserTypeId": id, "goVersion": goVersion()}}
+		if err != nil {
+			r.problem("%v", err)
+		}
+		r.OK = len(r.Problems) == 0
+		emit(r)
+		return
+	}
+	if *plugin == "" {
+		fmt.Fprintln(os.Stderr, "rollouts-host: --plugin is required\n"+usage)
+		os.Exit(2)
+	}
+	if !json.Valid([]byte(*config)) {
+		fmt.Fprintf(os.Stderr, "rollouts-host: --config is not valid JSON: %s\n", *config)
+		os.Exit(2)
+	}
+	var compact strings.Builder
+	_ = json.NewEncoder(&compact).Encode(json.RawMessage(*config)) // compacted, as ResolveMetricArgs re-encodes it
+	emit(runScenario(scenario, options{plugin: *plugin, args: args, pluginName: *name,
+		config: json.RawMessage(strings.TrimSpace(compact.String())), n: *n, size: *size, idle: *idle}))
+}
+
+func emit(r *result) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "rollouts-host: encode result: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Println(string(b))
+	if !r.OK {
+		os.Exit(1)
+	}
+}
