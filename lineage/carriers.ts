@@ -1,0 +1,85 @@
+// readLineage: the I/O edge that reads every lineage carrier of an app and hands them to the pure merge.
+import { stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { readParameters, readPluginEnv, readStrict } from './carrier-env.js';
+import { parseLineageFile } from './file.js';
+import { lineageFileCandidates, readTextIfExists } from './file-io.js';
+import { firstLine, runGit } from './git.js';
+import type { LineageField, LineageReadResult } from './record.js';
+import { resolveLineage, type CarrierReading, type CarrierValue } from './resolve.js';
+import { parseTrailers } from './trailers.js';
+
+export { LineageError } from './errors.js';
+
+async function readLineageFileCarrier(appDir: string, repoRoot: string): Promise<CarrierReading> {
+  const reading: CarrierReading = { source: 'lineage-file', values: {}, problems: [], notices: [] };
+  for (const path of lineageFileCandidates(appDir, repoRoot)) {
+    const shown = relative(repoRoot, path) || path;
+    let text: string | undefined;
+    try {
+      text = await readTextIfExists(path);
+    } catch (err) {
+      reading.problems.push(`lineage file ${shown}: cannot be read: ${(err as Error).message}`);
+      return reading;
+    }
+    if (text === undefined) continue;
+    // The nearest file is the app's lineage; a broken one is reported, not silently replaced by one further up.
+    const parsed = parseLineageFile(text);
+    if (!parsed.ok) {
+      reading.problems.push(`lineage file ${shown}: ${parsed.problem}`);
+      return reading;
+    }
+    reading.problems.push(...parsed.value.problems.map((p) => `lineage file ${shown}: ${p}`));
+    for (const key of Object.keys(parsed.value.extra)) reading.notices.push(`lineage file ${shown}: unknown key "${key}" ignored`);
+    for (const [field, value] of Object.entries(parsed.value.values) as Array<[LineageField, string]>) {
+      reading.values[field] = { value, origin: `lineage file ${shown} key "${field}"` } satisfies CarrierValue;
+    }
+    return reading;
+  }
+  return reading;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readTrailerCarrier(repoRoot: string): Promise<CarrierReading> {
+  const reading: CarrierReading = { source: 'commit-trailers', values: {}, problems: [], notices: [] };
+  if (!(await exists(join(repoRoot, '.git')))) return reading;
+  const result = await runGit(repoRoot, ['log', '-1', '--no-show-signature', '--format=%h%n%(trailers:only,unfold)', 'HEAD']);
+  if (result.kind === 'missing') {
+    reading.notices.push('git is not installed: commit trailers were not read');
+  } else if (result.code !== 0) {
+    reading.notices.push(`commit trailers were not read: git log failed: ${firstLine(result.stderr) || `exit ${result.code}`}`);
+  } else {
+    const [hash = '', ...lines] = result.stdout.split('\n');
+    const parsed = parseTrailers(lines.join('\n'), `commit ${hash}`);
+    reading.values = parsed.values;
+    reading.notices.push(...parsed.notices);
+  }
+  return reading;
+}
+
+/**
+ * Reads the lineage of an app from, in precedence order: the Application's plugin env, the plugin parameters,
+ * the lineage file, and the trailers of the HEAD commit. Invalid values are skipped with a warning, or throw
+ * LineageError when `strict` is set.
+ */
+export async function readLineage(input: {
+  appDir: string;
+  repoRoot?: string;
+  env: Readonly<Record<string, string | undefined>>;
+}): Promise<LineageReadResult> {
+  const appDir = resolve(input.appDir);
+  const repoRoot = resolve(input.repoRoot ?? appDir);
+  const strict = readStrict(input.env);
+  const [file, trailers] = await Promise.all([readLineageFileCarrier(appDir, repoRoot), readTrailerCarrier(repoRoot)]);
+  const carriers = [readPluginEnv(input.env), readParameters(input.env), file, trailers];
+  if (strict.notice) carriers[0]?.notices.unshift(strict.notice);
+  return resolveLineage(carriers, strict.strict);
+}
