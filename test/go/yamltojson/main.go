@@ -1,0 +1,67 @@
+// yamltojson is the go-yaml v2 peer for argo-otel's YAML tests: it reads YAML exactly the way Argo CD and kubectl
+// do (sigs.k8s.io/yaml YAMLToJSON over go-yaml v2) and reports the JSON, or the error, for each input.
+//
+// stdin: a JSON array of strings, each one YAML document (mode "docs"), or one YAML stream whose documents are
+// separated by "---" lines (mode "stream", as argocd-cmp-server splits plugin output).
+// stdout: a JSON array of {"json": <value>} or {"error": "<message>"}.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+type result struct {
+	JSON  json.RawMessage `json:"json,omitempty"`
+	Error string          `json:"error,omitempty"`
+}
+
+func convert(doc string) result {
+	out, err := yaml.YAMLToJSON([]byte(doc))
+	if err != nil {
+		return result{Error: err.Error()}
+	}
+	return result{JSON: out}
+}
+
+func main() {
+	mode := "docs"
+	if len(os.Args) > 1 {
+		mode = os.Args[1]
+	}
+	in, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "read stdin:", err)
+		os.Exit(2)
+	}
+	var docs []string
+	switch mode {
+	case "docs":
+		if err := json.Unmarshal(in, &docs); err != nil {
+			fmt.Fprintln(os.Stderr, "stdin must be a JSON array of strings:", err)
+			os.Exit(2)
+		}
+	case "stream":
+		for _, d := range strings.Split("\n"+string(in), "\n---\n") {
+			if strings.TrimSpace(d) != "" {
+				docs = append(docs, d)
+			}
+		}
+	default:
+		fmt.Fprintln(os.Stderr, "mode must be docs or stream")
+		os.Exit(2)
+	}
+	results := make([]result, 0, len(docs))
+	for _, d := range docs {
+		results = append(results, convert(d))
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(results); err != nil {
+		fmt.Fprintln(os.Stderr, "write stdout:", err)
+		os.Exit(2)
+	}
+}
