@@ -40,11 +40,13 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
   };
 }
 
+/** `host:port` with a literal address; in a pod the webhook needs 0.0.0.0 or the pod IP, tests use 127.0.0.1. */
 export function parseListen(value: string): { host: string; port: number } {
-  const m = /^(127\.0\.0\.1|localhost|\[::1\]):(\d{1,5})$/.exec(value);
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(value);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) throw new Error(`--http-listen must be 127.0.0.1:PORT (loopback only), got ${JSON.stringify(value)}`);
-  return { host: m[1] === '[::1]' ? '::1' : (m[1] as string), port };
+  if (!m || port > 65535) throw new Error(`--http-listen must be ADDRESS:PORT such as 127.0.0.1:8090, got ${JSON.stringify(value)}`);
+  const host = m[1] as string;
+  return { host: host.startsWith('[') ? host.slice(1, -1) : host, port };
 }
 
 export async function listenHttp(handler: RequestListener, listen: string): Promise<Server> {
