@@ -18,6 +18,8 @@ export const SpanAttributes = {
   linkKind: `${ATTRIBUTE_PREFIX}link.kind`,
   /** Sync spans: Argo CD project, phase, retries, who started it. */
   appProject: `${ATTRIBUTE_PREFIX}app.project`,
+  /** Namespace of the Application object itself (usually argocd), not its destination. */
+  appNamespace: `${ATTRIBUTE_PREFIX}app.namespace`,
   syncPhase: `${ATTRIBUTE_PREFIX}sync.phase`,
   syncMessage: `${ATTRIBUTE_PREFIX}sync.message`,
   syncRetryCount: `${ATTRIBUTE_PREFIX}sync.retry_count`,
