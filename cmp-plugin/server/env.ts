@@ -1,5 +1,6 @@
 // Request env as argocd-cmp-server builds it: NAME=VALUE per entry, entries with an empty name dropped,
 // later duplicates winning.
+import { LineageCarrierNames } from '../../lineage/names.js';
 import type { EnvEntry } from './protocol.js';
 
 export function envFromEntries(entries: readonly EnvEntry[]): Record<string, string> {
@@ -10,5 +11,6 @@ export function envFromEntries(entries: readonly EnvEntry[]): Record<string, str
 
 /** True when the request already carries the pipeline traceparent, so commit trailers in `.git` are not needed. */
 export function hasTraceparentInEnv(env: Readonly<Record<string, string>>): boolean {
-  return ['ARGOCD_ENV_TRACEPARENT', 'PARAM_TRACEPARENT'].some((k) => (env[k] ?? '').trim() !== '');
+  const { pluginEnv, paramEnv } = LineageCarrierNames.traceparent;
+  return [pluginEnv, paramEnv].some((k) => (env[k] ?? '').trim() !== '');
 }

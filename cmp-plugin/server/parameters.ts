@@ -1,49 +1,35 @@
-// What the plugin announces in the Application's Parameters tab. Argo CD passes each set value back as
-// PARAM_<NAME> (upper-cased, non [A-Z0-9_] -> `_`), so these names are the contract with generate.
+// What the plugin announces in the Application's Parameters tab. Argo CD passes each set value back in
+// ARGOCD_APP_PARAMETERS and as PARAM_<NAME>; the names are the ones generate reads (lineage, inject, helm).
+import { LineageCarrierNames, StrictCarrierNames } from '../../lineage/names.js';
+import { ALLOW_EMPTY_PARAMETER } from '../generate.js';
+import { InjectParameters } from '../inject/options.js';
+import { HelmParameters } from '../render/helm.js';
 import type { ParameterAnnouncement } from './protocol.js';
 
+const text = (name: string, title: string, tooltip: string): ParameterAnnouncement => ({ name, title, tooltip, collectionType: 'string', itemType: 'string' });
+const flag = (name: string, title: string, tooltip: string, byDefault: boolean): ParameterAnnouncement => ({
+  name,
+  title,
+  tooltip,
+  collectionType: 'string',
+  itemType: 'boolean',
+  string: String(byDefault),
+});
+
 export const ANNOUNCED_PARAMETERS: readonly ParameterAnnouncement[] = [
-  {
-    name: 'traceparent',
-    title: 'Pipeline traceparent (W3C)',
-    tooltip: 'Links the generation and the workloads to this CI trace; overrides the lineage file and commit trailers.',
-    collectionType: 'string',
-    itemType: 'string',
-  },
-  {
-    name: 'model-id',
-    title: 'ML model id',
-    tooltip: 'Written as MODEL_ID env and ml.model.id resource attribute on every container.',
-    collectionType: 'string',
-    itemType: 'string',
-  },
-  {
-    name: 'strict',
-    title: 'Strict mode',
-    tooltip: 'When "true", fail generation if no valid pipeline lineage is found instead of rendering without it.',
-    collectionType: 'string',
-    itemType: 'boolean',
-    string: 'false',
-  },
-  {
-    name: 'helm-values-files',
-    title: 'Helm values files',
-    tooltip: 'Values files (relative to the app directory) passed to helm template, in order.',
-    collectionType: 'array',
-    itemType: 'string',
-  },
-  {
-    name: 'helm-set',
-    title: 'Helm --set values',
-    tooltip: 'key=value pairs passed to helm template with --set.',
-    collectionType: 'map',
-    itemType: 'string',
-  },
-  {
-    name: 'containers',
-    title: 'Containers to inject',
-    tooltip: 'Container names that receive MODEL_ID and trace env; empty means all containers.',
-    collectionType: 'array',
-    itemType: 'string',
-  },
+  text(LineageCarrierNames.traceparent.parameter, 'Pipeline traceparent (W3C)', 'Links generation and workloads to this CI trace; overrides the lineage file and commit trailers.'),
+  text(LineageCarrierNames.modelId.parameter, 'ML model id', 'Written as MODEL_ID and ml.model.id on every container.'),
+  text(LineageCarrierNames.datasetVersion.parameter, 'Dataset version', 'Written as the ml.dataset.version resource attribute.'),
+  flag(StrictCarrierNames.parameter, 'Strict lineage', 'Fail generation on invalid lineage values instead of warning.', false),
+  flag(ALLOW_EMPTY_PARAMETER, 'Allow empty output', 'Accept an app that renders no objects (otherwise refused: Argo CD would prune everything).', false),
+  { name: InjectParameters.containers, title: 'Containers to inject', tooltip: 'Container names to inject into; empty means all.', collectionType: 'array', itemType: 'string' },
+  flag(InjectParameters.overwrite, 'Overwrite existing values', 'Replace user-set annotations/env instead of keeping them.', false),
+  flag(InjectParameters.seedAnnotation, 'Seed annotation', 'Also write the orchestration.trace_id annotation.', true),
+  text(InjectParameters.annotationKey, 'Traceparent annotation key', 'Annotation key for the traceparent (default argo-otel.io/traceparent).'),
+  text(HelmParameters.releaseName, 'Helm release name', 'Defaults to the Argo CD application name.'),
+  text(HelmParameters.namespace, 'Helm namespace', 'Defaults to the destination namespace.'),
+  { name: HelmParameters.valuesFiles, title: 'Helm values files', tooltip: 'Values files relative to the app directory, in order.', collectionType: 'array', itemType: 'string' },
+  { name: HelmParameters.set, title: 'Helm --set', tooltip: 'Values passed with --set.', collectionType: 'map', itemType: 'string' },
+  { name: HelmParameters.setString, title: 'Helm --set-string', tooltip: 'Values passed with --set-string.', collectionType: 'map', itemType: 'string' },
+  flag(HelmParameters.skipCrds, 'Helm skip CRDs', 'Leave out the chart crds/ directory.', false),
 ];

@@ -1,6 +1,7 @@
 // Hand-built hostile archives: tar writers refuse to produce most of these, so headers are encoded directly.
 import { gzipSync } from 'node:zlib';
-import { Header, type EntryTypeName } from 'tar';
+import { Header } from 'tar';
+import type { EntryTypeName } from 'tar/types';
 
 interface RawEntry {
   path: string;
