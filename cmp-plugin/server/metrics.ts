@@ -10,7 +10,7 @@ interface Series {
 }
 
 interface Metric {
-  kind: 'Counter';
+  kind: 'Counter' | 'Gauge';
   help: string;
   series: Map<string, Series>;
 }
@@ -60,11 +60,21 @@ export class MetricsRegistry {
     metric.series.set(key, series);
   }
 
+  /** Sets a gauge series (e.g. calls in flight, which shows a drain making progress). */
+  setGauge(name: string, help: string, tags: Tags, value: number): void {
+    let metric = this.metrics.get(name);
+    if (!metric) {
+      metric = { kind: 'Gauge', help, series: new Map() };
+      this.metrics.set(name, metric);
+    }
+    metric.series.set(seriesKey(tags), { tags: { ...tags }, value, updatedAt: this.now() });
+  }
+
   toPrometheus(): string {
     const lines: string[] = [];
     for (const [name, metric] of this.metrics) {
-      const n = promName(name) + '_total';
-      lines.push(`# HELP ${n} ${metric.help}`, `# TYPE ${n} counter`);
+      const n = promName(name) + (metric.kind === 'Counter' ? '_total' : '');
+      lines.push(`# HELP ${n} ${metric.help}`, `# TYPE ${n} ${metric.kind === 'Counter' ? 'counter' : 'gauge'}`);
       for (const s of metric.series.values()) {
         const labels = Object.entries(s.tags)
           .map(([k, v]) => `${promName(k)}="${promLabelValue(v)}"`)

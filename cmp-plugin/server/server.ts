@@ -35,9 +35,15 @@ export async function startCmpServer(options: CmpServerOptions): Promise<Running
   const workRoot = join(options.workDir, `_argo_otel_cmp_${socketName.replace(/\.sock$/, '')}`);
   await resetWorkRoot(workRoot);
   const metrics = new MetricsRegistry('argo-otel-cmp-server', options.applicationVersion);
+  const inFlight = new Map<string, number>();
   const service = createCmpService({
     ...options,
     workRoot,
+    onInFlight: (method, delta) => {
+      const n = (inFlight.get(method) ?? 0) + delta;
+      inFlight.set(method, n);
+      metrics.setGauge('cmp.inflight', 'CMP gRPC calls in flight', { method }, n);
+    },
     onInvocation: (e) => {
       const tags = { method: e.method, success: String(e.success), statusCode: e.statusCode, app: e.app };
       metrics.increment('cmp.invocations', 'CMP gRPC invocations', tags);

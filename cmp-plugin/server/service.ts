@@ -56,6 +56,8 @@ export interface CmpServiceConfig {
   workRoot: string;
   onGeneration?: (event: GenerationEvent) => void;
   onInvocation?: (event: InvocationEvent) => void;
+  /** Called with +1 when a streaming call starts and -1 when it has replied. */
+  onInFlight?: (method: string, delta: 1 | -1) => void;
   /** Discovery glob relative to the app dir (`**` allowed); unset = discovery not configured. */
   discoveryGlob?: string;
   parameters: readonly ParameterAnnouncement[];
@@ -187,12 +189,15 @@ export function createCmpService(config: CmpServiceConfig): UntypedServiceImplem
   ) {
     return (call: ServerReadableStream<AppStreamRequest, Res>, callback: sendUnaryData<Res>) => {
       const started = Date.now();
+      config.onInFlight?.(method, 1);
       work(call).then(
         ({ response, app }) => {
+          config.onInFlight?.(method, -1);
           record(method, started, app, undefined);
           callback(null, response);
         },
         (err: unknown) => {
+          config.onInFlight?.(method, -1);
           record(method, started, '', err);
           callback(unknownError(messageOf(err)));
         },

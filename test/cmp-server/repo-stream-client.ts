@@ -46,6 +46,8 @@ export interface StreamRequest {
   omitMetadata?: boolean;
   deadline?: Date;
   traceparent?: string;
+  /** Awaited after the last message and before half-close, to hold a call in flight. */
+  beforeEnd?: () => Promise<void>;
 }
 
 export function streamMessages(req: StreamRequest): AppStreamRequest[] {
@@ -84,7 +86,8 @@ export class CmpClient {
         end(): void;
       };
       for (const m of streamMessages(req)) call.write(m);
-      call.end();
+      if (req.beforeEnd) req.beforeEnd().then(() => call.end(), reject);
+      else call.end();
     });
   }
 
