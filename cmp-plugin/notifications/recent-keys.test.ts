@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { RecentKeys } from './recent-keys.js';
+
+describe('RecentKeys', () => {
+  it('reports duplicates and evicts the oldest key beyond capacity', () => {
+    const keys = new RecentKeys(2);
+    expect(keys.add('a')).toBe(true);
+    expect(keys.add('a')).toBe(false);
+    expect(keys.add('b')).toBe(true);
+    expect(keys.add('c')).toBe(true);
+    expect(keys.size).toBe(2);
+    expect(keys.has('a')).toBe(false);
+    expect(keys.has('c')).toBe(true);
+  });
+
+  it('rejects a non-positive capacity', () => {
+    expect(() => new RecentKeys(0)).toThrow('positive integer');
+  });
+});
