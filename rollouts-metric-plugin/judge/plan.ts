@@ -1,0 +1,120 @@
+// What to ask Prometheus: a pure list of queries for one measurement, keyed so the judge can find each answer.
+import type { CheckConfig, JudgeConfig } from './config.js';
+import {
+  bucketsQuery,
+  customQuery,
+  detectionQueries,
+  errorsQuery,
+  quantileSeriesQuery,
+  requestsQuery,
+  routeLabel,
+  type DetectedMode,
+  type Side,
+  type SideScope,
+} from './promql.js';
+
+export type Baseline = 'stable' | 'stable-previous-window';
+
+export interface PlannedQuery {
+  key: string;
+  kind: 'instant' | 'range';
+  query: string;
+  /** Evaluation time (instant) or end (range), epoch seconds. */
+  time: number;
+  start?: number;
+  step?: number;
+}
+
+export interface QueryPlan {
+  mode: DetectedMode;
+  baseline: Baseline;
+  /** Window judged, epoch seconds. */
+  start: number;
+  end: number;
+  queries: PlannedQuery[];
+}
+
+export const SIDES: readonly Side[] = ['canary', 'stable'];
+
+export function queryKey(check: string, side: Side, what: string): string {
+  return `${check}/${side}/${what}`;
+}
+
+/** Detection queries: which selection mode does the data support? */
+export function planDetection(config: JudgeConfig, now: Date): PlannedQuery[] {
+  const time = Math.floor(now.getTime() / 1000);
+  const q = detectionQueries(config);
+  const modes: DetectedMode[] = config.selection.mode === 'auto' ? ['label', 'target_info', 'utf8'] : [config.selection.mode];
+  return modes.map((m) => ({ key: `detect/${m}`, kind: 'instant', query: q[m], time }));
+}
+
+function scopeFor(mode: DetectedMode, side: Side, baseline: Baseline, windowSeconds: number): SideScope {
+  return { mode, side, offsetSeconds: side === 'stable' && baseline === 'stable-previous-window' ? windowSeconds : 0 };
+}
+
+function checkQueries(config: JudgeConfig, check: CheckConfig, mode: DetectedMode, baseline: Baseline, end: number): PlannedQuery[] {
+  const out: PlannedQuery[] = [];
+  for (const side of SIDES) {
+    const scope = scopeFor(mode, side, baseline, config.windowSeconds);
+    const instant = (what: string, query: string): void => {
+      out.push({ key: queryKey(check.name, side, what), kind: 'instant', query, time: end });
+    };
+    const route = routeLabel(mode);
+    switch (check.type) {
+      case 'request-rate':
+        break; // uses the shared request counts
+      case 'error-rate':
+        instant('errors', errorsQuery(config, scope));
+        if (check.perRoute) {
+          instant('route-requests', requestsQuery(config, scope, [route]));
+          instant('route-errors', errorsQuery(config, scope, [route]));
+        }
+        break;
+      case 'latency':
+        instant('buckets', bucketsQuery(config, scope));
+        if (check.perRoute) instant('route-buckets', bucketsQuery(config, scope, [route]));
+        if (!check.thresholdOnly) {
+          out.push({
+            key: queryKey(check.name, side, 'series'),
+            kind: 'range',
+            query: quantileSeriesQuery(config, scope, check.quantile),
+            time: end,
+            start: end - config.windowSeconds,
+            step: config.stepSeconds,
+          });
+        }
+        break;
+      case 'custom':
+        if (check.kind === 'histogram') instant('buckets', customQuery(config, scope, check.query));
+        else {
+          out.push({
+            key: queryKey(check.name, side, 'series'),
+            kind: 'range',
+            query: customQuery(config, scope, check.query),
+            time: end,
+            start: end - config.windowSeconds,
+            step: config.stepSeconds,
+          });
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+/** Every query one measurement needs, for the detected selection mode and baseline. */
+export function planQueries(config: JudgeConfig, mode: DetectedMode, now: Date, baseline: Baseline = 'stable'): QueryPlan {
+  const end = Math.floor(now.getTime() / 1000);
+  const queries: PlannedQuery[] = [];
+  for (const side of SIDES) {
+    queries.push({ key: `requests/${side}`, kind: 'instant', query: requestsQuery(config, scopeFor(mode, side, baseline, config.windowSeconds)), time: end });
+  }
+  for (const check of config.checks) queries.push(...checkQueries(config, check, mode, baseline, end));
+  return { mode, baseline, start: end - config.windowSeconds, end, queries };
+}
+
+/** The detected mode from detection results: the first mode whose query found series of either side. */
+export function pickMode(config: JudgeConfig, found: Partial<Record<DetectedMode, number>>): DetectedMode | undefined {
+  const order: DetectedMode[] = config.selection.mode === 'auto' ? ['label', 'target_info', 'utf8'] : [config.selection.mode];
+  return order.find((m) => (found[m] ?? 0) > 0);
+}
