@@ -79,23 +79,27 @@ export class NetRpcServer {
 
     const respond = (header: Header, reply: Reply | undefined, error: string): void => {
       if (broken || stream.destroyed || stream.writableEnded) return;
-      let body: Buffer;
       let errorText = error;
-      try {
-        // The body first: if the handler's value cannot be encoded, nothing of this response was committed yet.
-        body = errorText === '' && reply ? encoder.encode(reply.type, reply.value) : encoder.encode(EmptyStructType, {});
-      } catch (err) {
-        errorText = `rpc: cannot encode reply for ${header.serviceMethod}: ${errorMessage(err)}`;
-        log.error('cannot encode reply', { method: header.serviceMethod, error: errorMessage(err) });
-        body = encoder.encode(EmptyStructType, {});
+      let body: Reply = { type: EmptyStructType, value: {} };
+      if (errorText === '' && reply) {
+        try {
+          // Dry run on a scratch encoder: a value that cannot be encoded must fail before the stream's encoder
+          // has committed (as sent) the type definitions of a response that would never be written.
+          new GobEncoder().encode(reply.type, reply.value);
+          body = reply;
+        } catch (err) {
+          errorText = `rpc: cannot encode reply for ${header.serviceMethod}: ${errorMessage(err)}`;
+          log.error('cannot encode reply', { method: header.serviceMethod, error: errorMessage(err) });
+        }
       }
+      // Header first, then body, as Go's codec does (same type ids, same bytes); one write, so responses to
+      // concurrent calls never interleave.
       const head = encoder.encode(ResponseHeaderType, {
         ServiceMethod: header.serviceMethod,
         Seq: header.seq,
         Error: errorText,
       });
-      // One write: header, new type definitions and body can never interleave with another response.
-      stream.write(Buffer.concat([head, body]));
+      stream.write(Buffer.concat([head, encoder.encode(body.type, body.value)]));
     };
 
     for (;;) {
