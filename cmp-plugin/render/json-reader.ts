@@ -1,6 +1,6 @@
 // JSON manifests: JSON.parse (fast, exact JSON grammar) plus the checks JSON.parse cannot make.
 import { GenerateError } from '../types.js';
-import type { JsonValue } from './yaml-reader.js';
+import { readYamlStream, type JsonValue } from './yaml-reader.js';
 
 // Only a run of 16+ digits can be an integer beyond 2^53, so the exact token scan runs only then.
 const LONG_DIGITS = /[0-9]{16}/;
@@ -13,6 +13,16 @@ function lineAt(text: string, offset: number): number {
   return line;
 }
 
+/** V8 does not always say where JSON broke; JSON is YAML flow syntax, so the YAML parser can point at the line. */
+function yamlErrorLine(text: string): number | undefined {
+  try {
+    readYamlStream(text, 'json');
+  } catch (err) {
+    if (err instanceof GenerateError) return err.details.line;
+  }
+  return undefined;
+}
+
 /** Parses one JSON file; GenerateError names the file and line of a syntax error or an over-large integer. */
 export function readJson(text: string, file: string): JsonValue {
   let value: JsonValue;
@@ -21,8 +31,9 @@ export function readJson(text: string, file: string): JsonValue {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const position = /position (\d+)/.exec(message);
-    const line = position?.[1] !== undefined ? lineAt(text, Number(position[1])) : 1;
-    const reason = `malformed JSON: ${message}`;
+    const line = position?.[1] !== undefined ? lineAt(text, Number(position[1])) : yamlErrorLine(text);
+    const reason = `malformed JSON: ${message.replace(/\s+/g, ' ')}`;
+    if (line === undefined) throw new GenerateError(`${file}: ${reason}`, { file, reason });
     throw new GenerateError(`${file}:${line}: ${reason}`, { file, line, reason });
   }
   if (LONG_DIGITS.test(text)) {

@@ -43,6 +43,7 @@ const BOOL_TAG = `${TAG}bool`;
 const NULL_TAG = `${TAG}null`;
 const MAP_TAG = `${TAG}map`;
 const SEQ_TAG = `${TAG}seq`;
+const TIMESTAMP_TAG = `${TAG}timestamp`;
 
 // go-yaml v2 decode.go: aliases may expand to at most this share of all decoded nodes (99% up to 400k nodes, falling
 // to 10% at 4M), checked once there are more than 100 aliased and 1000 decoded nodes.
@@ -147,7 +148,8 @@ class DocumentReader {
     const tag = node.tag;
     const plain = node.type === 'PLAIN' || node.type === undefined;
     if (tag === undefined) return plain ? resolvePlain(text) : { kind: 'string', value: text };
-    if (tag === STR_TAG || tag === '!') return { kind: 'string', value: text };
+    // go-yaml v2 hands timestamps to interface{} targets as their original text.
+    if (tag === STR_TAG || tag === TIMESTAMP_TAG || tag === '!') return { kind: 'string', value: text };
     const expected = { [INT_TAG]: 'int', [FLOAT_TAG]: 'float', [BOOL_TAG]: 'bool', [NULL_TAG]: 'null' }[tag];
     if (expected !== undefined) {
       const resolved = resolvePlain(text);
@@ -258,7 +260,9 @@ export function readYamlStream(text: string, file: string): YamlReadResult {
   list.forEach((doc, index) => {
     const error = doc.errors[0];
     if (error) {
-      const line = error.linePos?.[0].line ?? 1;
+      // An unclosed collection is reported at end of input; name the last line of the file rather than one past it.
+      const lastLine = text.replace(/\n+$/, '').split('\n').length;
+      const line = Math.min(lines.linePos(error.pos[0]).line, lastLine);
       const reason = error.message.split('\n')[0] ?? error.message;
       throw new GenerateError(`${file}:${line}: malformed YAML: ${reason}`, { file, line, reason });
     }

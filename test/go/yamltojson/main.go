@@ -3,7 +3,7 @@
 //
 // stdin: a JSON array of strings, each one YAML document (mode "docs"), or one YAML stream whose documents are
 // separated by "---" lines (mode "stream", as argocd-cmp-server splits plugin output).
-// stdout: a JSON array of {"json": <value>} or {"error": "<message>"}.
+// stdout: a JSON array of {"json": "<JSON text>"} or {"error": "<message>"}.
 package main
 
 import (
@@ -16,9 +16,10 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+// JSON is the YAMLToJSON output as text, so callers see integers beyond 2^53 exactly.
 type result struct {
-	JSON  json.RawMessage `json:"json,omitempty"`
-	Error string          `json:"error,omitempty"`
+	JSON  *string `json:"json,omitempty"`
+	Error string  `json:"error,omitempty"`
 }
 
 func convert(doc string) result {
@@ -26,7 +27,8 @@ func convert(doc string) result {
 	if err != nil {
 		return result{Error: err.Error()}
 	}
-	return result{JSON: out}
+	text := string(out)
+	return result{JSON: &text}
 }
 
 func main() {
