@@ -91,6 +91,7 @@ export function metricProviderService(provider: MetricProvider, options: Adapter
     const previous = method === 'Run' ? undefined : measurementView(args.Measurement);
     const fields = { method, metric: metric.name, analysisrun: `${run.namespace}/${run.name}` };
     const reply = (value: unknown): Reply => ({ type: MeasurementType, value });
+    log.debug('measurement started', fields);
     if (configError) {
       log.warn('invalid metric config', { ...fields, error: configError.message });
       if (method === 'Terminate') return reply(toMeasurement({ phase: 'Successful', message: 'terminated' }, previous?.startedAt ?? startedAt, now()));

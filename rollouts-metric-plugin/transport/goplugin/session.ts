@@ -3,6 +3,7 @@
 // a broker stream carrying a dispensed plugin. Knows nothing about what the plugins do.
 import type { Duplex } from 'node:stream';
 import { StreamByteSource } from '../gob/index.js';
+import type { GobLimits } from '../gob/index.js';
 import { t } from '../gob/index.js';
 import { YamuxSession } from '../yamux/index.js';
 import type { YamuxOptions, YamuxStream } from '../yamux/index.js';
@@ -22,7 +23,14 @@ export interface PluginSessionOptions {
   onQuit?: () => void;
   yamux?: Omit<YamuxOptions, 'role'>;
   brokerTimeoutMs?: number;
+  gobLimits?: Partial<GobLimits>;
 }
+
+/**
+ * The host is the controller (trusted, but its objects carry user data such as args and plugin config): allow
+ * messages well above what Kubernetes objects can reach (etcd caps them near 1.5 MiB), still bounded.
+ */
+export const PLUGIN_GOB_LIMITS: Partial<GobLimits> = { maxMessageBytes: 64 << 20 };
 
 export interface PluginSession {
   readonly yamux: YamuxSession;
@@ -36,6 +44,7 @@ export interface PluginSession {
 export function servePluginConnection(conn: Duplex, options: PluginSessionOptions): PluginSession {
   const log = options.logger;
   const yamux = new YamuxSession(conn, { ...options.yamux, role: 'server' });
+  const limits = { ...PLUGIN_GOB_LIMITS, ...options.gobLimits };
   const dispensed = new DispensedIds<{ name: string; service: Service }>();
   let accepted = 0;
   let inFlight = 0;
@@ -94,7 +103,7 @@ export function servePluginConnection(conn: Duplex, options: PluginSessionOption
     }
     stream.write(encodeBrokerId(id));
     const server = new NetRpcServer().register('Plugin', plugin.service);
-    const result = await server.serve(stream, { source, logger: log.with({ stream: stream.id, plugin: plugin.name }) });
+    const result = await server.serve(stream, { source, limits, logger: log.with({ stream: stream.id, plugin: plugin.name }) });
     log.debug('plugin stream ended', { stream: stream.id, requests: result.requests, ended: result.ended });
   };
 
@@ -102,7 +111,7 @@ export function servePluginConnection(conn: Duplex, options: PluginSessionOption
     accepted++;
     stream.on('error', (err: Error) => log.debug('stream error', { stream: stream.id, error: err.message }));
     if (accepted === 1) {
-      void control.serve(stream, { logger: log.with({ stream: stream.id, role: 'control' }) }).then((r) => {
+      void control.serve(stream, { limits, logger: log.with({ stream: stream.id, role: 'control' }) }).then((r) => {
         if (r.ended !== 'eof') log.warn('control stream ended', { reason: r.ended });
       });
     } else if (accepted <= 3) {
