@@ -56,6 +56,8 @@ export interface OtlpReceiver {
   endpoint: string;
   /** Every span received so far, in arrival order. */
   spans: ReceivedSpan[];
+  /** gRPC metadata of each Export call (e.g. OTEL_EXPORTER_OTLP_HEADERS arrive here), in arrival order. */
+  requestMetadata: Record<string, string>[];
   /** Resolves with the matching spans once predicate holds over all spans received; rejects after timeoutMs. */
   waitForSpans(predicate: (spans: ReceivedSpan[]) => boolean, timeoutMs: number): Promise<ReceivedSpan[]>;
   close(): Promise<void>;
@@ -206,11 +208,15 @@ export async function startOtlpReceiver(options: { address?: string } = {}): Pro
   const service = pkg.opentelemetry.proto.collector.trace.v1.TraceService.service;
 
   const spans: ReceivedSpan[] = [];
+  const requestMetadata: Record<string, string>[] = [];
   const waiters = new Set<() => void>();
   const server = new grpc.Server();
   server.addService(service, {
     Export(call: grpc.ServerUnaryCall<WireRequest, unknown>, callback: grpc.sendUnaryData<unknown>) {
       try {
+        const md: Record<string, string> = {};
+        for (const [k, v] of Object.entries(call.metadata.getMap())) md[k] = Buffer.isBuffer(v) ? v.toString('base64') : String(v);
+        requestMetadata.push(md);
         spans.push(...decodeExportRequest(call.request));
         callback(null, {});
         for (const wake of [...waiters]) wake();
@@ -233,6 +239,7 @@ export async function startOtlpReceiver(options: { address?: string } = {}): Pro
   return {
     endpoint,
     spans,
+    requestMetadata,
     waitForSpans(predicate, timeoutMs) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {

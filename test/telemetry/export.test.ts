@@ -73,7 +73,11 @@ describe('OTLP export to a real receiver', () => {
   });
 
   it('exports the generation span with parent, link, semconv attributes, events and status', async () => {
-    await withEnv(otlpEnv(receiver.endpoint, { OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=argocd,k8s.pod.name=repo-0' }), async () => {
+    const env = otlpEnv(receiver.endpoint, {
+      OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=argocd,k8s.pod.name=repo-0',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=ml-platform,authorization=Bearer%20collector-token',
+    });
+    await withEnv(env, async () => {
       const tracing = startTracing({ serviceName: 'argo-otel-cmp' });
       expect(tracing.exporters).toEqual(['otlp']);
       recordGeneration(tracing.tracer, {
@@ -151,6 +155,7 @@ describe('OTLP export to a real receiver', () => {
       'k8s.pod.name': 'repo-0',
     });
     expect(got.scope.name).toBe('argo-otel');
+    expect(receiver.requestMetadata.at(-1)).toMatchObject({ 'x-tenant': 'ml-platform', authorization: 'Bearer collector-token' });
     const tree = formatTraceTree(receiver.spans);
     expect(tree).toContain('generate guestbook [SERVER] 1.25s ✓');
     expect(tree).toContain('(parent 00f067aa0ba902b7 not in set)');

@@ -23,6 +23,8 @@ export function otlpEnv(endpoint: string, extra: Record<string, string | undefin
     OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint,
     OTEL_EXPORTER_OTLP_INSECURE: undefined,
+    OTEL_EXPORTER_OTLP_HEADERS: undefined,
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: undefined,
     OTEL_EXPORTER_OTLP_TIMEOUT: undefined,
     OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: undefined,
     OTEL_SERVICE_NAME: undefined,
