@@ -75,7 +75,7 @@ describe('resolveLineage', () => {
     expect(result.lineage).toEqual({ traceparent: TP2, tracestate: 'git=1' });
     expect(result.sources).toEqual({ traceparent: 'commit-trailers', tracestate: 'commit-trailers' });
     expect(result.warnings).toEqual([
-      'plugin-env traceparent: invalid traceparent "bad": version must be 2 hex characters, got 3',
+      'plugin-env traceparent: invalid traceparent "bad": expected version-traceid-parentid-flags, got 1 field',
       'plugin-env tracestate: ignored because the traceparent beside it is invalid',
       'parameters tracestate: ignored because it has no traceparent beside it',
     ]);

@@ -59,6 +59,8 @@ function checkFields(parts: readonly string[]): string | undefined {
  */
 export function parseTraceparent(value: string): ParseResult<TraceParent> {
   const bad = (why: string) => fail<TraceParent>(`invalid traceparent ${quote(value)}: ${why}`);
+  const fieldCount = value.split('-').length;
+  if (fieldCount < 4) return bad(`expected version-traceid-parentid-flags, got ${fieldCount} field${fieldCount === 1 ? '' : 's'}`);
   const versionProblem = checkHexField('version', value.split('-', 1)[0], 2);
   if (versionProblem) return bad(versionProblem);
   const version = Number.parseInt(value.slice(0, 2), 16);

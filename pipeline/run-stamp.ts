@@ -59,7 +59,8 @@ export async function runStamp(options: StampOptions, deps: StampDeps): Promise<
   const appDir = resolve(options.appDir);
   await requireDirectory(appDir);
   const file = join(appDir, LINEAGE_FILE);
-  const shown = relative(process.cwd(), file) || file;
+  const fromCwd = relative(process.cwd(), file);
+  const shown = fromCwd.startsWith('..') || fromCwd === '' ? file : fromCwd;
 
   const current = await readCurrent(file, shown);
   const plan = planStamp({ request: options, env: deps.env, current, random: deps.random });

@@ -82,11 +82,11 @@ describe('readLineage with every carrier', () => {
   });
 
   it('throws LineageError in strict mode, naming the carrier and the problem', async () => {
-    await repo.write('apps/fraud/.argo-otel/lineage.json', lineageFile({ traceparent: 'ff-bad' }));
+    await repo.write('apps/fraud/.argo-otel/lineage.json', lineageFile({ traceparent: TP_FILE.replace(/^00/, 'ff') }));
     const read = readLineage({ appDir, repoRoot: repo.root, env: { PARAM_STRICT: 'true' } });
     await expect(read).rejects.toThrow(LineageError);
     await expect(read).rejects.toThrow(
-      'lineage file apps/fraud/.argo-otel/lineage.json key "traceparent": invalid traceparent "ff-bad": version ff is forbidden',
+      `lineage file apps/fraud/.argo-otel/lineage.json key "traceparent": invalid traceparent "${TP_FILE.replace(/^00/, 'ff')}": version ff is forbidden`,
     );
   });
 

@@ -179,7 +179,7 @@ describe('stamp without --commit', () => {
 
   it.each([
     ['a missing app dir', ['--app-dir', '/nonexistent/argo-otel/app'], /--app-dir \/nonexistent\/argo-otel\/app does not exist/],
-    ['an invalid --traceparent', ['--traceparent', '00-abc'], /--traceparent: invalid traceparent "00-abc": trace-id must be 32/],
+    ['an invalid --traceparent', ['--traceparent', '00-abc-def-01'], /--traceparent: invalid traceparent "00-abc-def-01": trace-id must be 32/],
     ['a bad --run-url', ['--run-url', 'ci/42'], /--run-url: "ci\/42" is not an absolute URL/],
     ['--message without --commit', ['--message', 'x'], /--message needs --commit/],
   ])('fails on %s and leaves the checkout untouched', async (_name, args, message) => {
