@@ -90,6 +90,20 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'async: Run answers Running, Resume completes it',
+    run: async (target) => {
+      const r = await hostOk('async', target);
+      const running = measurement(r, 'running');
+      expect(running.phase).toBe('Running');
+      expect(running.finishedAt).toBeNull();
+      expect(ms(running.resumeAt)).toBeGreaterThanOrEqual(ms(running.startedAt));
+      const done = measurement(r);
+      expect(done.phase).toBe('Successful');
+      expect(ms(done.startedAt)).toBe(ms(running.startedAt));
+      expect(ms(done.finishedAt)).toBeGreaterThanOrEqual(ms(done.startedAt));
+    },
+  },
+  {
     name: 'resume',
     run: async (target) => {
       const r = await hostOk('resume', target);

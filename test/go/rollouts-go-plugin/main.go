@@ -20,10 +20,13 @@ import (
 // fixedConfig is the provider.plugin payload: {"fixed": {...}}.
 type fixedConfig struct {
 	Fixed *struct {
-		Phase   string `json:"phase"`
-		Value   string `json:"value"`
-		Message string `json:"message"`
-		DelayMs int    `json:"delayMs"`
+		Phase         string            `json:"phase"`
+		Value         string            `json:"value"`
+		Message       string            `json:"message"`
+		DelayMs       int               `json:"delayMs"`
+		Metadata      map[string]string `json:"metadata"`
+		ResumeAfterMs *int              `json:"resumeAfterMs"`
+		ResumePhase   string            `json:"resumePhase"`
 	} `json:"fixed"`
 }
 
@@ -51,12 +54,20 @@ func config(metric v1alpha1.Metric) (*fixedConfig, error) {
 		if !validPhases[c.Fixed.Phase] {
 			return nil, fmt.Errorf("provider.plugin[%q].fixed.phase: invalid %q", name, c.Fixed.Phase)
 		}
+		if c.Fixed.ResumePhase == "" {
+			c.Fixed.ResumePhase = "Successful"
+		}
+		if c.Fixed.ResumePhase == "Running" || !validPhases[c.Fixed.ResumePhase] {
+			return nil, fmt.Errorf("provider.plugin[%q].fixed.resumePhase: invalid %q", name, c.Fixed.ResumePhase)
+		}
 		return &c, nil
 	}
 	return nil, fmt.Errorf("unreachable")
 }
 
+// measure answers the configured phase; a Resume of a Running measurement answers resumePhase instead.
 func measure(metric v1alpha1.Metric, m v1alpha1.Measurement) v1alpha1.Measurement {
+	resuming := m.Phase == v1alpha1.AnalysisPhaseRunning
 	if m.StartedAt == nil {
 		m.StartedAt = now()
 	}
@@ -68,11 +79,22 @@ func measure(metric v1alpha1.Metric, m v1alpha1.Measurement) v1alpha1.Measuremen
 	if c.Fixed.DelayMs > 0 {
 		time.Sleep(time.Duration(c.Fixed.DelayMs) * time.Millisecond)
 	}
-	m.Phase, m.Value, m.Message = v1alpha1.AnalysisPhase(c.Fixed.Phase), c.Fixed.Value, c.Fixed.Message
+	phase := c.Fixed.Phase
+	if resuming {
+		phase = c.Fixed.ResumePhase
+	}
+	m.Phase, m.Value, m.Message = v1alpha1.AnalysisPhase(phase), c.Fixed.Value, c.Fixed.Message
+	if len(c.Fixed.Metadata) > 0 {
+		m.Metadata = c.Fixed.Metadata
+	}
 	if m.Phase.Completed() {
 		m.FinishedAt, m.ResumeAt = now(), nil
 	} else {
-		resume := metav1.NewTime(time.Now().Add(10 * time.Second))
+		after := 1000
+		if c.Fixed.ResumeAfterMs != nil {
+			after = *c.Fixed.ResumeAfterMs
+		}
+		resume := metav1.NewTime(time.Now().Add(time.Duration(after) * time.Millisecond))
 		m.FinishedAt, m.ResumeAt = nil, &resume
 	}
 	return m
@@ -91,7 +113,7 @@ func (fixedProvider) Terminate(_ *v1alpha1.AnalysisRun, _ v1alpha1.Metric, m v1a
 	if m.StartedAt == nil {
 		m.StartedAt = now()
 	}
-	m.Phase, m.FinishedAt, m.ResumeAt = v1alpha1.AnalysisPhaseSuccessful, now(), nil
+	m.Phase, m.Message, m.FinishedAt, m.ResumeAt = v1alpha1.AnalysisPhaseSuccessful, "terminated", now(), nil
 	return m
 }
 
@@ -102,10 +124,11 @@ func (fixedProvider) GarbageCollect(*v1alpha1.AnalysisRun, v1alpha1.Metric, int)
 func (fixedProvider) Type() string { return "RPCPlugin" }
 
 func (fixedProvider) GetMetadata(metric v1alpha1.Metric) map[string]string {
-	if _, err := config(metric); err != nil {
+	c, err := config(metric)
+	if err != nil {
 		return map[string]string{"error": err.Error()}
 	}
-	return map[string]string{"provider": "fixed"}
+	return map[string]string{"provider": "fixed", "phase": c.Fixed.Phase}
 }
 
 func main() {

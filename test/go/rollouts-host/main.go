@@ -19,7 +19,7 @@ func (r *repeated) String() string     { return strings.Join(*r, " ") }
 func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 
 const usage = `usage: rollouts-host <scenario> --plugin PATH [--arg A]... [flags]
-scenarios: dispense init ping run invalid-config resume terminate garbage-collect metadata type
+scenarios: dispense init ping run invalid-config async resume terminate garbage-collect metadata type
            concurrent big-arg keepalive kill restart bench gob-first-id`
 
 func main() {

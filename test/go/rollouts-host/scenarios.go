@@ -178,6 +178,25 @@ func runScenario(name string, o options) *result {
 		if ok && name == "terminate" && !m.Phase.Completed() {
 			r.problem("terminate: phase %q is not completed; the AnalysisRun would never finish", m.Phase)
 		}
+	case "async":
+		// Kayenta/Job pattern: Run answers Running with ResumeAt; the controller Resumes the stored measurement.
+		cfg, err := withFixed(o.config, map[string]any{"phase": "Running", "resumeAfterMs": 0, "resumePhase": "Successful"})
+		if err != nil {
+			r.problem("%v", err)
+			break
+		}
+		ar, mt := analysisRun(o.pluginName, cfg), pluginMetric(o.pluginName, cfg)
+		first, ok := measured(r, s, "running", func(p rpc.MetricProviderPlugin) v1alpha1.Measurement { return p.Run(ar, mt) })
+		if !ok {
+			break
+		}
+		if first.Phase != v1alpha1.AnalysisPhaseRunning {
+			r.problem("async run: phase %q, want Running", first.Phase)
+		}
+		m, ok := measured(r, s, "measurement", func(p rpc.MetricProviderPlugin) v1alpha1.Measurement { return p.Resume(ar, mt, first) })
+		if ok && m.Phase != v1alpha1.AnalysisPhaseSuccessful {
+			r.problem("async resume: phase %q, want Successful", m.Phase)
+		}
 	case "garbage-collect":
 		p, err := s.start()
 		if err != nil {
