@@ -1,11 +1,12 @@
 // Our session against the real Go hashicorp/yamux v0.1.1, in both roles, 1 B … 16 MiB and hundreds of streams.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { echo, ensurePeer, readAll, sha256, withGoClient, withGoServer } from './go-peer.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { echo, ensurePeer, killPeers, readAll, sha256, withGoClient, withGoServer } from './go-peer.js';
 import type { YamuxStream } from '../../rollouts-metric-plugin/transport/yamux/index.js';
 
 const SIZES = [1, 100, 4095, 65_536, 65_537, 262_144, 262_145, 1 << 20, 4 << 20, 16 << 20];
 
 beforeAll(() => ensurePeer());
+afterEach(() => killPeers());
 
 describe('TS yamux server ↔ Go yamux client', () => {
   it('echoes 20 concurrent streams of 1 B … 16 MiB byte-exactly', async () => {

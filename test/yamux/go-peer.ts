@@ -26,8 +26,18 @@ interface Peer {
   readonly exited: Promise<Report>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills peers a failed or timed-out test left behind (call from afterEach). */
+export function killPeers(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
 function startPeer(mode: string, socket: string, args: string[]): Peer {
   const child = spawn(PEER, [mode, socket, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   const lines: string[] = [];
   const stderr: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
@@ -118,10 +128,16 @@ export function sha256(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-export async function readAll(stream: YamuxStream): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
+/** Collects a stream to its end without destroying it (for-await would, and that RSTs a half-open stream). */
+export function readAll(stream: YamuxStream): Promise<Buffer> {
+  return new Promise((ok, fail) => {
+    const parts: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => parts.push(chunk));
+    stream.once('end', () => ok(Buffer.concat(parts)));
+    stream.once('error', fail);
+    stream.once('close', () => fail(new Error(`stream ${stream.id} closed before its end`)));
+    stream.resume();
+  });
 }
 
 /** Reads one '\n'-terminated line from a stream without consuming past it more than the stream buffers. */

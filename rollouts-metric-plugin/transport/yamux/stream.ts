@@ -111,15 +111,18 @@ export class YamuxStream extends Duplex {
     this.fail(new YamuxStreamResetError(message));
   }
 
-  /** @internal The session closed under us: no frames may be sent any more. */
+  /**
+   * @internal The session closed under us: no frames may be sent any more. As in Go (streams are force-closed and
+   * Read returns EOF), a clean shutdown ends streams quietly; a failed session passes its error on.
+   */
   closeWithSession(cause: Error | undefined): void {
     if (this.sessionClosed !== undefined) return;
     this.sessionClosed = new YamuxSessionClosedError(
       cause ? `yamux: session closed: ${cause.message}` : 'yamux: session shutdown',
       { cause },
     );
-    if (this.finished && this.readEnded && this.writableFinished) return;
-    this.fail(this.sessionClosed);
+    if (cause === undefined) this.destroy();
+    else this.fail(this.sessionClosed);
   }
 
   /** @internal Continue a write blocked on the window or on the connection. */
