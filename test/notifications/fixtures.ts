@@ -119,3 +119,37 @@ export function renderWithGo(text: string, vars: { app: JsonObject; context?: Re
     });
   });
 }
+
+export interface TriggerCondition {
+  description?: string;
+  when: string;
+  oncePer?: string;
+  send: string[];
+}
+
+/** The shipped trigger's conditions, as notifications-engine reads them from the ConfigMap. */
+export function shippedTrigger(): TriggerCondition[] {
+  const cm = parse(readFileSync(join(REPO, 'manifests/notifications/argocd-notifications-cm.yaml'), 'utf8')) as {
+    data: Record<string, string>;
+  };
+  const raw = cm.data['trigger.argo-otel-sync-operation'];
+  if (!raw) throw new Error('trigger.argo-otel-sync-operation missing from argocd-notifications-cm.yaml');
+  return parse(raw) as TriggerCondition[];
+}
+
+/** Evaluates one condition with the Go peer (expr-lang/expr, as notifications-engine does). */
+export function evaluateTrigger(condition: TriggerCondition, app: JsonObject): Promise<{ triggered: boolean; oncePer: string; error: string }> {
+  if (!existsSync(RENDERER)) {
+    throw new Error(`${RENDERER} is missing: run \`bash test/setup.sh\` (test/setup.d/notifications.sh builds it)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'notif-trg-'));
+  const varsFile = join(dir, 'vars.json');
+  writeFileSync(varsFile, JSON.stringify({ app }));
+  return new Promise((resolve, reject) => {
+    execFile(RENDERER, ['trigger', condition.when, condition.oncePer ?? '', varsFile], { timeout: 30_000 }, (error, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (error) reject(new Error(`trigger evaluation failed: ${stderr || error.message}`));
+      else resolve(JSON.parse(stdout) as { triggered: boolean; oncePer: string; error: string });
+    });
+  });
+}

@@ -2,7 +2,10 @@ module argo-otel/test/notifications-template
 
 go 1.26
 
-require github.com/Masterminds/sprig/v3 v3.3.0
+require (
+	github.com/Masterminds/sprig/v3 v3.3.0
+	github.com/expr-lang/expr v1.17.8
+)
 
 require (
 	dario.cat/mergo v1.0.1 // indirect

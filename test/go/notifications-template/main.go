@@ -2,9 +2,16 @@
 // sprig.TxtFuncMap() minus env/expandenv, and the variables Argo CD passes (.app as an unstructured map,
 // .context, .repo with GetCommitMetadata that panics on error like argo-cd's util/notification/expression/repo).
 //
+// Also evaluates trigger conditions as notifications-engine pkg/triggers does (expr-lang/expr, which argo-cd uses
+// since v2.12): `when` must yield true; only then `oncePer` is evaluated and formatted with %v.
+//
 // Usage: notifications-template <template-file> <vars.json>
+//
+//	notifications-template trigger <when> <oncePer> <vars.json>
+//
 // vars.json: {"app": {...Application...}, "context": {...}, "commits": {"<sha>": {"Message": "...", "Author": "..."}}}
-// Prints the rendered text on stdout; exits 1 with the template error on stderr.
+// Template mode prints the rendered text; trigger mode prints {"triggered":bool,"oncePer":string,"error":string}.
+// Exits 1 with the error on stderr when a template or expression does not compile or render.
 package main
 
 import (
@@ -16,6 +23,7 @@ import (
 	"time"
 
 	"github.com/Masterminds/sprig/v3"
+	"github.com/expr-lang/expr"
 )
 
 // CommitMetadata mirrors argo-cd util/notification/expression/shared.CommitMetadata.
@@ -32,16 +40,8 @@ type vars struct {
 	Commits map[string]CommitMetadata `json:"commits"`
 }
 
-func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: notifications-template <template-file> <vars.json>")
-		os.Exit(2)
-	}
-	text, err := os.ReadFile(os.Args[1])
-	if err != nil {
-		fail(err)
-	}
-	raw, err := os.ReadFile(os.Args[2])
+func readVars(path string) vars {
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		fail(err)
 	}
@@ -49,6 +49,56 @@ func main() {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		fail(fmt.Errorf("vars: %w", err))
 	}
+	return v
+}
+
+func trigger(when, oncePer string, v vars) {
+	env := map[string]any{"app": v.App}
+	result := struct {
+		Triggered bool   `json:"triggered"`
+		OncePer   string `json:"oncePer"`
+		Error     string `json:"error"`
+	}{}
+	whenProg, err := expr.Compile(when)
+	if err != nil {
+		fail(fmt.Errorf("when: %w", err))
+	}
+	// Like the engine: a runtime error in `when` means not triggered (it only logs the error).
+	if val, err := expr.Run(whenProg, env); err == nil {
+		b, ok := val.(bool)
+		result.Triggered = ok && b
+	} else {
+		result.Error = err.Error()
+	}
+	if result.Triggered && oncePer != "" {
+		onceProg, err := expr.Compile(oncePer)
+		if err != nil {
+			fail(fmt.Errorf("oncePer: %w", err))
+		}
+		if val, err := expr.Run(onceProg, env); err == nil {
+			result.OncePer = fmt.Sprintf("%v", val)
+		} else {
+			result.Error = err.Error()
+		}
+	}
+	out, _ := json.Marshal(result)
+	os.Stdout.Write(append(out, '\n'))
+}
+
+func main() {
+	if len(os.Args) == 5 && os.Args[1] == "trigger" {
+		trigger(os.Args[2], os.Args[3], readVars(os.Args[4]))
+		return
+	}
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: notifications-template <template-file> <vars.json> | trigger <when> <oncePer> <vars.json>")
+		os.Exit(2)
+	}
+	text, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fail(err)
+	}
+	v := readVars(os.Args[2])
 
 	funcs := sprig.TxtFuncMap()
 	delete(funcs, "env")
