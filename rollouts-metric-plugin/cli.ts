@@ -71,7 +71,11 @@ export function rolloutsPluginCommand(): Command {
         logger.error('plugin crashed', { error: err.stack ?? err.message });
         exit(1);
       });
-      const plugin = await serveStandalone({
+      let plugin: Awaited<ReturnType<typeof serveStandalone>>;
+      let ready = false;
+      // Registered before the handshake goes out, so a SIGTERM right after it still ends us cleanly.
+      process.on('SIGTERM', () => (ready && plugin ? plugin.shutdown(0, 'SIGTERM') : exit(0)));
+      plugin = await serveStandalone({
         handshake: METRIC_PROVIDER_HANDSHAKE,
         plugins: metricPlugins(options, logger),
         env: process.env,
@@ -81,7 +85,7 @@ export function rolloutsPluginCommand(): Command {
         writeStderr: (text) => void process.stderr.write(text),
         exit,
       });
-      process.on('SIGTERM', () => plugin?.shutdown(0, 'SIGTERM'));
+      ready = true;
     });
 }
 
