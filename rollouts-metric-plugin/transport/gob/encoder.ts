@@ -240,7 +240,8 @@ export class GobEncoder {
       if (v == null) {
         // A nil pointer is omitted; a value-typed struct or array is always sent, zero or not.
         if (f.isPtr || (fb.kind !== 'struct' && fb.kind !== 'array')) continue;
-      } else if (isZeroField(fb, v)) {
+      } else if (!(f.isPtr && fb.kind === 'opaque') && isZeroField(fb, v)) {
+        // Go judges a marshaler where it finds the method: a non-nil *metav1.Time is sent even if the time is zero.
         continue;
       }
       b.uint(i - last);

@@ -102,7 +102,13 @@ func randomTime(r *rand.Rand) time.Time {
 	case 1:
 		return t.In(time.FixedZone("", (r.Intn(27)-12)*3600+r.Intn(4)*900))
 	case 2:
-		return t.In(time.FixedZone("odd", r.Intn(3600)-1800)) // seconds offset ⇒ version-2 encoding
+		// A seconds part in the offset ⇒ version-2 encoding. (Offsets of −60…−119 s cannot be marshaled: their
+		// minute part, −1, is the UTC marker.)
+		off := 120 + r.Intn(1800)
+		if r.Intn(2) == 0 {
+			off = -off
+		}
+		return t.In(time.FixedZone("odd", off))
 	default:
 		return t.Local()
 	}
@@ -310,16 +316,27 @@ func norm(v reflect.Value) any {
 }
 
 // sentField applies gob's encoder rules for a struct field: pointers flattened, zero values omitted except
-// nested structs and arrays (always sent) and non-nil empty maps (sent).
+// nested structs and arrays (always sent) and non-nil empty maps (sent). A marshaler is judged at the indirection
+// where Go finds its method: a non-nil *metav1.Time is sent even when the time is zero (the pointer is not zero);
+// a metav1.Time value is omitted when zero.
 func sentField(v reflect.Value) (reflect.Value, bool) {
-	for v.Kind() == reflect.Pointer {
+	for {
+		if implementsMarshaler(v.Type()) {
+			if v.Kind() == reflect.Pointer {
+				return v, !v.IsNil()
+			}
+			return v, !v.IsZero()
+		}
+		if v.Kind() != reflect.Pointer {
+			if implementsMarshaler(reflect.PointerTo(v.Type())) {
+				return v, true // pointer-receiver marshaler: Go takes the address, which is never zero
+			}
+			break
+		}
 		if v.IsNil() {
 			return v, false
 		}
 		v = v.Elem()
-	}
-	if _, ok := marshaled(v); ok {
-		return v, !v.IsZero()
 	}
 	switch v.Kind() {
 	case reflect.Struct, reflect.Array:
@@ -330,6 +347,10 @@ func sentField(v reflect.Value) (reflect.Value, bool) {
 		return v, v.Len() > 0
 	}
 	return v, !v.IsZero()
+}
+
+func implementsMarshaler(t reflect.Type) bool {
+	return t.Implements(gobEncoderT) || t.Implements(binaryT) || t.Implements(textT)
 }
 
 func encodeKind(enc *gob.Encoder, kind string, v any) error {
