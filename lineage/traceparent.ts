@@ -29,6 +29,8 @@ export type RandomBytes = (size: number) => Uint8Array;
 
 const VERSION_00_LENGTH = 55;
 const LOWER_HEX = /^[0-9a-f]*$/;
+const CANONICAL = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/s;
+const ALL_ZERO = /^0+$/;
 
 function checkHexField(name: string, value: string | undefined, length: number): string | undefined {
   if (value === undefined) return `${name} is missing`;
@@ -58,6 +60,16 @@ function checkFields(parts: readonly string[]): string | undefined {
  * version only the first 55 characters are read, followed by the end or a `-`.
  */
 export function parseTraceparent(value: string): ParseResult<TraceParent> {
+  // Fast path for the common well-formed value; anything else takes the field-by-field path for a reason.
+  const m = CANONICAL.exec(value);
+  if (m && m[1] !== 'ff' && (m[1] !== '00' || m[5] === undefined) && !ALL_ZERO.test(m[2] ?? '') && !ALL_ZERO.test(m[3] ?? '')) {
+    return ok({
+      version: Number.parseInt(m[1] ?? '', 16),
+      traceId: m[2] ?? '',
+      parentId: m[3] ?? '',
+      flags: Number.parseInt(m[4] ?? '', 16),
+    });
+  }
   const bad = (why: string) => fail<TraceParent>(`invalid traceparent ${quote(value)}: ${why}`);
   const fieldCount = value.split('-').length;
   if (fieldCount < 4) return bad(`expected version-traceid-parentid-flags, got ${fieldCount} field${fieldCount === 1 ? '' : 's'}`);

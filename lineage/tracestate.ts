@@ -25,7 +25,17 @@ export const TRACESTATE_LONG_ENTRY = 128;
 const KEY = /^[a-z0-9][a-z0-9_\-*/@]{0,255}$/;
 // value = 0*255(chr) nblk-chr; chr = %x20 / nblk-chr; nblk-chr = printable ASCII except "," and "=".
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
-const OWS_EDGES = /^[ \t]+|[ \t]+$/g;
+
+const isOws = (code: number): boolean => code === 0x20 || code === 0x09;
+
+/** Strips SP/HTAB at both ends (String#trim would also strip other whitespace, which the grammar rejects). */
+function stripOws(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isOws(text.charCodeAt(start))) start++;
+  while (end > start && isOws(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
 
 export function checkTracestateKey(key: string): string | undefined {
   if (key.length === 0) return 'key is empty';
@@ -58,7 +68,7 @@ export function parseTracestate(fields: string | readonly string[]): ParseResult
   const duplicateKeys: string[] = [];
   let members = 0;
   for (const raw of combined.split(',')) {
-    const member = raw.replace(OWS_EDGES, '');
+    const member = stripOws(raw);
     if (member === '') continue;
     members++;
     if (members > TRACESTATE_MAX_MEMBERS) {

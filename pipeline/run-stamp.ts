@@ -1,6 +1,6 @@
 // The I/O edge of `stamp`: checks the app dir, reads the current lineage file, writes the new one atomically,
 // optionally commits, and reports. Decisions are made by planStamp.
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseLineageFile, type LineageFileContent } from '../lineage/file.js';
 import { readTextIfExists, writeFileAtomic } from '../lineage/file-io.js';
@@ -67,14 +67,19 @@ export async function runStamp(options: StampOptions, deps: StampDeps): Promise<
   // Check the repository before writing anything, so a failing --commit leaves the checkout untouched.
   const workTree = options.gitCommit ? await gitWorkTree(appDir) : undefined;
 
-  await writeFileAtomic(file, plan.fileText);
+  await writeFileAtomic(file, plan.fileText).catch((err: Error) => {
+    throw new StampError(`cannot write ${shown}: ${err.message}`);
+  });
   const changed = plan.changed.length === 0 ? 'unchanged' : `set ${plan.changed.join(', ')}`;
   deps.stderr(`argo-otel stamp: wrote ${shown} (${changed}; traceparent from ${plan.traceparentOrigin})\n`);
 
   let commit: string | undefined;
   if (workTree !== undefined) {
-    const subject = options.message ?? `Stamp lineage for ${relative(workTree, appDir) || '.'}`;
-    commit = await commitWithTrailers({ workTree, file, subject, trailers: plan.trailers });
+    // git prints the real path of the work tree; compare it with the real path of the app dir.
+    const subject = options.message ?? `Stamp lineage for ${relative(workTree, await realpath(appDir)) || '.'}`;
+    commit = await commitWithTrailers({ workTree, file, subject, trailers: plan.trailers }).catch((err: Error) => {
+      throw new StampError(`${err.message} (${shown} was written but not committed)`);
+    });
     deps.stderr(`argo-otel stamp: committed ${commit}\n`);
   }
 

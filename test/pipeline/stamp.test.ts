@@ -205,3 +205,19 @@ describe('stamp without --commit', () => {
     await expect(stamp([])).rejects.toThrow(/required option '--app-dir <dir>' not specified/);
   });
 });
+
+describe('stamp failures after the plan', () => {
+  it('names the lineage file it cannot read, and leaves what is there alone', async () => {
+    await repo.write('apps/fraud/.argo-otel', 'a file where the directory should be');
+    await expect(stamp(['--app-dir', appDir])).rejects.toThrow(/apps\/fraud\/\.argo-otel\/lineage\.json cannot be read: ENOTDIR/);
+    expect(await readFile(join(appDir, '.argo-otel'), 'utf8')).toBe('a file where the directory should be');
+  });
+
+  it('says the file was written when git refuses it', async () => {
+    await repo.write('.gitignore', '.argo-otel/\n');
+    await expect(stamp(['--app-dir', appDir, '--commit'])).rejects.toThrow(
+      /git add: .*ignored.*\(.*lineage\.json was written but not committed\)/s,
+    );
+    expect(JSON.parse(await readFile(lineageFile, 'utf8'))).toHaveProperty('schema', 'argo-otel.io/lineage/v1');
+  });
+});
