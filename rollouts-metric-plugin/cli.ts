@@ -117,9 +117,10 @@ export function rolloutsSidecarCommand(): Command {
     )
     .action(async (options: SidecarCliOptions) => {
       const logger = createLogger({ level: options.logLevel });
-      // One broken session must not take the others down: log and keep serving.
-      process.on('uncaughtException', (err) => logger.error('unexpected error', { error: err.stack ?? err.message }));
+      // A failure to listen rejects here and ends the process with exit 1 (before the handler below exists).
       const sidecar = await serveSidecar({ address: options.listen, plugins: metricPlugins(options, logger), logger });
+      // Once serving, one broken session must not take the others down: log and keep serving.
+      process.on('uncaughtException', (err) => logger.error('unexpected error', { error: err.stack ?? err.message }));
       let stopping = false;
       const stop = (signal: string): void => {
         if (stopping) return;
