@@ -320,3 +320,13 @@ describe('inject: purity and patches', () => {
     expect(JSON.stringify(run(make()))).toBe(JSON.stringify(run(make())));
   });
 });
+
+describe('inject: patch shape', () => {
+  it('creates missing metadata and annotations in one operation and records values as applied', () => {
+    const { patches } = run([workload('Job', 'batch/v1', { template: { spec: podSpec() } })], {}, { traceparent: TP });
+    expect(patches[0]?.operations.slice(0, 2)).toEqual([
+      { op: 'add', path: '/metadata/annotations', value: { [Annotations.traceparent]: TP, [Annotations.seedTraceId]: TP } },
+      { op: 'add', path: '/spec/template/metadata', value: { annotations: { [Annotations.traceparent]: TP, [Annotations.seedTraceId]: TP } } },
+    ]);
+  });
+});

@@ -88,7 +88,9 @@ class ObjectPatcher {
   private apply(op: Operation): void {
     // Copy on first write so the caller's objects stay untouched.
     this.copy ??= structuredClone(this.original);
-    applyOperation(this.copy, op, false, true);
+    // The document gets its own copy of the value: later operations must not rewrite the recorded one.
+    const applied = 'value' in op ? { ...op, value: structuredClone(op.value) as unknown } : op;
+    applyOperation(this.copy, applied, false, true);
     this.operations.push(op);
   }
 
@@ -118,14 +120,18 @@ class ObjectPatcher {
   /** Sets string entries of a map (annotations), creating parents; existing different values win unless overwrite. */
   setEntries(mapPath: readonly string[], entries: ReadonlyArray<[string, string]>): void {
     if (entries.length === 0) return;
-    const parentPath = mapPath.slice(0, -1);
-    const parent = this.objectAt(parentPath, true);
-    const map = parent?.[mapPath[mapPath.length - 1] ?? ''];
-    if (map === undefined || map === null) {
-      this.apply({ op: 'add', path: pointer(mapPath), value: Object.fromEntries(entries) });
-      return;
+    // One `add` creates whatever is missing along the path (e.g. metadata.annotations).
+    for (let depth = 0; depth < mapPath.length; depth++) {
+      const here = this.at(mapPath.slice(0, depth + 1));
+      if (here === undefined || here === null) {
+        let value: Json = Object.fromEntries(entries);
+        for (let i = mapPath.length - 1; i > depth; i--) value = { [mapPath[i] ?? '']: value };
+        this.apply({ op: 'add', path: pointer(mapPath.slice(0, depth + 1)), value });
+        return;
+      }
+      if (!isObject(here)) this.fail(mapPath.slice(0, depth + 1), 'must be an object');
     }
-    if (!isObject(map)) this.fail(mapPath, 'must be an object');
+    const map = this.at(mapPath) as Json;
     for (const [key, value] of entries) {
       const existing = map[key];
       if (existing === value) continue;
@@ -133,12 +139,6 @@ class ObjectPatcher {
       else if (this.overwrite) this.apply({ op: 'replace', path: pointer([...mapPath, key]), value });
       else this.warnings.push(`${this.resource}: kept existing ${mapPath.join('.')}[${key}] (set overwrite=true to replace it)`);
     }
-  }
-
-  ensureObject(path: readonly string[]): void {
-    const v = this.at(path);
-    if (v === undefined || v === null) this.apply({ op: 'add', path: pointer(path), value: {} });
-    else if (!isObject(v)) this.fail(path, 'must be an object');
   }
 
   /** Adds env vars in order; `before` names a var they must precede (for `$(VAR)` expansion). */
@@ -250,20 +250,14 @@ function injectWorkload(
   const objectAnnotations: Array<[string, string]> = [...annotations];
   if (planned.modelId) objectAnnotations.push([Annotations.modelId, planned.modelId]);
 
-  if (objectAnnotations.length > 0) {
-    p.ensureObject(['metadata']);
-    p.setEntries(['metadata', 'annotations'], objectAnnotations);
-  }
+  p.setEntries(['metadata', 'annotations'], objectAnnotations);
   if (shape.template === null) return;
 
   // Validate the whole path down to the pod spec before writing anything below it.
   for (let i = 1; i <= shape.template.length; i++) p.objectAt(shape.template.slice(0, i), true);
   const podSpecPath = [...shape.template, 'spec'];
   p.objectAt(podSpecPath, true);
-  if (shape.template.length > 0 && annotations.length > 0) {
-    p.ensureObject([...shape.template, 'metadata']);
-    p.setEntries([...shape.template, 'metadata', 'annotations'], annotations);
-  }
+  if (shape.template.length > 0) p.setEntries([...shape.template, 'metadata', 'annotations'], annotations);
 
   const env: Json[] = [];
   if (planned.modelId) env.push({ name: ContainerEnv.modelId, value: planned.modelId });
