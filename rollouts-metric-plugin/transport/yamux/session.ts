@@ -371,6 +371,9 @@ export class YamuxSession extends EventEmitter {
   };
 
   private readonly onConnError = (err: Error): void => {
+    // The host ends a session by closing the socket, without GoAway; a write racing that close is not an error.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE' || code === 'ECONNRESET') return this.shutdown(undefined);
     this.shutdown(new YamuxSessionClosedError(`yamux: connection error: ${err.message}`, { cause: err }));
   };
 
