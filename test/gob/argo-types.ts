@@ -98,3 +98,10 @@ export const KINDS: ReadonlyArray<readonly [string, GoType, 'iface' | 'direct']>
 /** int widths of the Go fields above, so random values fit (IntOrString.IntVal and counters are int32). */
 export const INT32_FIELDS = new Set(['IntVal', 'Count', 'Successful', 'Failed', 'Inconclusive', 'Error',
   'ConsecutiveError', 'ConsecutiveSuccess', 'Limit', 'Parallelism', 'Completions', 'BackoffLimit']);
+
+/** gob-peer's Box (test/go/gob-peer/main.go): nested interfaces, arrays, complex, floats, uint64. */
+export const Box = t.struct('Box', [
+  ['Label', t.string], ['Inner', t.iface], ['Items', t.slice(t.iface, '[]interface {}')],
+  ['ByName', t.map(t.string, t.iface, 'map[string]interface {}')], ['Pair', t.array(t.int, 2, '[2]int16')],
+  ['C', t.complex], ['F', t.float], ['U', t.uint],
+]);

@@ -2,7 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GobDecoder, GobEOFError, GobSyncDecoder, StreamByteSource, goTimeFromBinary } from '../../rollouts-metric-plugin/transport/gob/index.js';
-import type { GobValue } from '../../rollouts-metric-plugin/transport/gob/index.js';
+import type { ByteSource, GobValue } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import { canonical, normalize } from './normal.js';
 import type { Normal } from './normal.js';
 import { runPeer, tempDir } from './peer.js';
@@ -46,6 +46,30 @@ describe('Go encodes, TS decodes (real argo-rollouts types)', () => {
       expect(normalize(await dec.decode()), `value ${i} (${want.kind})`).toEqual(canonical(want.value));
     }
     await expect(dec.decode()).rejects.toBeInstanceOf(GobEOFError);
+  });
+
+  it('Box values (interfaces nested in interfaces, defined mid-message) through a source that only reads on demand', async () => {
+    const { stream, expected } = generate(21, 400, 'iface:Box');
+    // A source without buffered reads: every message the value still needs arrives only after a retry.
+    let pos = 0;
+    let reads = 0;
+    const source: ByteSource = {
+      readExactly: async (n) => {
+        reads++;
+        await new Promise((r) => setImmediate(r));
+        if (pos === stream.length) throw new GobEOFError();
+        if (pos + n > stream.length) throw new Error('short read');
+        pos += n;
+        return stream.subarray(pos - n, pos);
+      },
+    };
+    const dec = new GobDecoder(source);
+    for (const [i, want] of expected.entries()) {
+      expect(normalize(await dec.decode()), `value ${i}`).toEqual(canonical(want.value));
+    }
+    await expect(dec.decode()).rejects.toBeInstanceOf(GobEOFError);
+    expect(reads).toBeGreaterThan(expected.length);
+    expect(normalize(new GobSyncDecoder(stream).decodeAll() as GobValue)).toEqual(expected.map((e) => canonical(e.value)));
   });
 
   it('first Run from Go: full type graph (JobSpec → PodSpec) decodes, times parse with their zones', () => {

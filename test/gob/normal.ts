@@ -4,12 +4,19 @@ import type { GobValue } from '../../rollouts-metric-plugin/transport/gob/index.
 /** JSON-able normal form, the same one gob-peer prints (see norm in test/go/gob-peer/main.go). */
 export type Normal = null | boolean | string | Normal[] | { [k: string]: Normal };
 
+function floatBits(f: number): string {
+  const b = Buffer.alloc(8);
+  b.writeDoubleBE(f);
+  return b.toString('hex');
+}
+
 const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 export function normalize(v: GobValue): Normal {
   if (v === null) return null;
   if (typeof v === 'boolean') return v;
-  if (typeof v === 'number' || typeof v === 'bigint') return `i:${v}`;
+  if (typeof v === 'bigint') return `i:${v}`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `i:${v === 0 ? 0 : v}` : `f:${floatBits(v)}`;
   if (typeof v === 'string') return `s:${v}`;
   if (v instanceof Uint8Array) return `b:${toHex(v)}`;
   if (Array.isArray(v)) return v.map(normalize);

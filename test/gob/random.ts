@@ -154,3 +154,64 @@ export function projectOnto(type: GoType, n: Normal): Normal {
   }
   return out;
 }
+
+/** A random value for gob-peer's Box, with the interface inputs the encoder needs and the normal form expected. */
+export function randomBox(g: Gen, types: { Box: GoType; RpcError: GoType; IntSlice: GoType }, depth = 0): { input: unknown; normal: Normal } {
+  const anyValue = (): { input: unknown; normal: Normal } => {
+    let k = pick(g, 7);
+    if (depth > 3 && k === 1) k = 0;
+    const wrap = (name: string, type: GoType, value: unknown, normal: Normal) => ({
+      input: { $interface: name, type, value }, normal: { $iface: name, value: normal },
+    });
+    switch (k) {
+      case 0: return { input: null, normal: null };
+      case 1: { const b = randomBox(g, types, depth + 1); return wrap('Box', types.Box, b.input, b.normal); }
+      case 2: { const s = randomString(g); return wrap('RpcError', types.RpcError, { ErrorString: s }, s === '' ? {} : { ErrorString: `s:${s}` }); }
+      case 3: { const s = randomString(g); return wrap('string', { kind: 'string' }, s, `s:${s}`); }
+      case 4: { const i = randomInt(g, 64); return wrap('int', { kind: 'int' }, i, `i:${i}`); }
+      case 5: { const i = randomInt(g, 64); return wrap('[]int', types.IntSlice, [i, 0], [`i:${i}`, 'i:0']); }
+      default: { const f = pick(g, 1000) / 3; return wrap('float64', { kind: 'float' }, f, normalNumber(f)); }
+    }
+  };
+  const input: Record<string, unknown> = {};
+  const normal: Record<string, Normal> = {};
+  const label = randomString(g);
+  input.Label = label;
+  if (label !== '') normal.Label = `s:${label}`;
+  const inner = anyValue();
+  input.Inner = inner.input;
+  if (inner.input !== null) normal.Inner = inner.normal;
+  const items = Array.from({ length: pick(g, 3) }, anyValue);
+  input.Items = items.map((i) => i.input);
+  if (items.length > 0) normal.Items = items.map((i) => i.normal);
+  if (pick(g, 2) === 0) {
+    const m = new Map<string, { input: unknown; normal: Normal }>();
+    for (let i = pick(g, 3); i > 0; i--) m.set(randomString(g), anyValue());
+    input.ByName = new Map([...m].map(([k, v]) => [k, v.input]));
+    normal.ByName = { $map: [...m].map(([k, v]) => [`s:${k}`, v.normal]) };
+  }
+  const pair = [pick(g, 65536) - 32768, pick(g, 2) === 0 ? 0 : -1];
+  input.Pair = pair;
+  normal.Pair = pair.map((p) => `i:${p}`);
+  if (pick(g, 2) === 0) {
+    const c = { real: pick(g, 100) / 4, imag: -pick(g, 100) };
+    input.C = c;
+    if (c.real !== 0 || c.imag !== 0) normal.C = { real: normalNumber(c.real), imag: normalNumber(c.imag) };
+  }
+  if (pick(g, 2) === 0) {
+    const f = pick(g, 1_000_000) / 7;
+    input.F = f;
+    if (f !== 0) normal.F = normalNumber(f);
+  }
+  const u = BigInt.asUintN(64, (BigInt(pick(g, 2 ** 32)) << 32n) | BigInt(pick(g, 2 ** 32))) >> BigInt(pick(g, 64));
+  input.U = u;
+  if (u !== 0n) normal.U = `i:${u}`;
+  return { input, normal };
+}
+
+function normalNumber(f: number): Normal {
+  if (Number.isInteger(f)) return `i:${f === 0 ? 0 : f}`;
+  const b = Buffer.alloc(8);
+  b.writeDoubleBE(f);
+  return `f:${b.toString('hex')}`;
+}

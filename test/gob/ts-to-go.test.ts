@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GobEncoder, GobSyncDecoder, goTimeToBinary, t } from '../../rollouts-metric-plugin/transport/gob/index.js';
-import { INT32_FIELDS, KINDS, Measurement, RunArgs, StringMap } from './argo-types.js';
+import { Box, INT32_FIELDS, KINDS, Measurement, RpcError, RunArgs, StringMap } from './argo-types.js';
 import { canonical, normalize } from './normal.js';
 import type { Normal } from './normal.js';
-import { expectedNormal, prng, projectOnto, randomValue } from './random.js';
+import { expectedNormal, prng, projectOnto, randomBox, randomValue } from './random.js';
 import { runPeer, tempDir } from './peer.js';
 
 // Property: values encoded by our GobEncoder decode in real Go into the real argo-rollouts v1.9.1 types
@@ -61,6 +61,27 @@ describe('TS encodes, Go decodes into the real types', () => {
     }
     // eslint-disable-next-line no-console
     if (seed === SEEDS[SEEDS.length - 1]) console.log(`ts→go: ${total} TS-encoded values decoded by Go and compared`);
+  });
+
+  it('Box: interfaces nested inside an interface value, arrays, complex, floats, uint64 (500 values)', () => {
+    const g = { next: prng(777), int32Fields: INT32_FIELDS };
+    const types = { Box, RpcError, IntSlice: t.slice(t.int, '[]int') };
+    const enc = new GobEncoder();
+    const chunks: Buffer[] = [];
+    const expected: Normal[] = [];
+    for (let i = 0; i < 500; i++) {
+      const b = randomBox(g, types);
+      chunks.push(enc.encode(t.iface, { $interface: 'Box', type: Box, value: b.input }));
+      expected.push({ $iface: 'Box', value: b.normal });
+    }
+    const stream = Buffer.concat(chunks);
+    const go = goDecode(stream, expected.map(() => 'iface:Box'));
+    const ours = new GobSyncDecoder(stream).decodeAll().map(normalize);
+    for (let i = 0; i < expected.length; i++) {
+      expect(go[i]!.error, `value ${i}: Go error`).toBeUndefined();
+      expect(canonical(go[i]!.value!), `value ${i} as Go sees it`).toEqual(canonical(expected[i]!));
+      expect(ours[i], `value ${i} as our decoder sees it`).toEqual(canonical(expected[i]!));
+    }
   });
 
   it('a Measurement reply with zero/absent fields, a non-nil empty map and a zero *Time', () => {

@@ -28,6 +28,21 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
+// Box exercises what the argo types lack: interfaces nested in a value inside an interface (Go's delimited
+// definitions inside a message), arrays, complex, floats and full-range uint64.
+type Box struct {
+	Label  string
+	Inner  any
+	Items  []any
+	ByName map[string]any
+	Pair   [2]int16
+	C      complex128
+	F      float64
+	U      uint64
+}
+
+func init() { gob.RegisterName("Box", Box{}) }
+
 // The rpc and types packages register these names themselves (init); we only mirror them for the normal form.
 var ifaceNames = map[reflect.Type]string{
 	reflect.TypeOf(rpc.RunArgs{}):                "RunArgs",
@@ -35,11 +50,19 @@ var ifaceNames = map[reflect.Type]string{
 	reflect.TypeOf(rpc.GarbageCollectArgs{}):     "GarbageCollectArgs",
 	reflect.TypeOf(rpc.GetMetadataArgs{}):        "GetMetadataArgs",
 	reflect.TypeOf(types.RpcError{}):             "RpcError",
+	reflect.TypeOf(Box{}):                        "Box",
+}
+
+func ifaceName(t reflect.Type) string {
+	if n, ok := ifaceNames[t]; ok {
+		return n
+	}
+	return t.String() // gob's registerBasics names: "int", "string", "[]int", ...
 }
 
 // kinds the peer can produce and consume; "iface:" kinds travel inside an `any`, as the host sends RPC args.
 var kinds = []string{"iface:RunArgs", "iface:TerminateAndResumeArgs", "iface:GarbageCollectArgs",
-	"iface:GetMetadataArgs", "Measurement", "RpcError", "map[string]string", "string", "struct{}", "Metric", "AnalysisRun"}
+	"iface:GetMetadataArgs", "iface:Box", "Measurement", "RpcError", "map[string]string", "string", "struct{}", "Metric", "AnalysisRun"}
 
 func newTarget(kind string) (any, error) {
 	switch kind {
@@ -82,6 +105,8 @@ func randomValue(r *rand.Rand, kind string) any {
 		v := rpc.GetMetadataArgs{}
 		fill(r, reflect.ValueOf(&v).Elem(), 0)
 		return v
+	case "iface:Box":
+		return randomBox(r, 0)
 	}
 	p, err := newTarget(kind)
 	if err != nil {
@@ -92,6 +117,51 @@ func randomValue(r *rand.Rand, kind string) any {
 }
 
 var timeType = reflect.TypeOf(metav1.Time{})
+
+func randomAny(r *rand.Rand, depth int) any {
+	k := r.Intn(7)
+	if depth > 3 && k == 1 {
+		k = 0
+	}
+	switch k {
+	case 0:
+		return nil
+	case 1:
+		return randomBox(r, depth+1)
+	case 2:
+		return types.RpcError{ErrorString: randomString(r)}
+	case 3:
+		return randomString(r)
+	case 4:
+		return int(randomInt(r, 64))
+	case 5:
+		return []int{int(randomInt(r, 64)), 0}
+	default:
+		return float64(r.Intn(1000)) / 3
+	}
+}
+
+func randomBox(r *rand.Rand, depth int) Box {
+	b := Box{Label: randomString(r), Inner: randomAny(r, depth)}
+	for i := r.Intn(3); i > 0; i-- {
+		b.Items = append(b.Items, randomAny(r, depth))
+	}
+	if r.Intn(2) == 0 {
+		b.ByName = map[string]any{}
+		for i := r.Intn(3); i > 0; i-- {
+			b.ByName[randomString(r)] = randomAny(r, depth)
+		}
+	}
+	b.Pair = [2]int16{int16(randomInt(r, 16)), int16(randomInt(r, 16))}
+	if r.Intn(2) == 0 {
+		b.C = complex(float64(r.Intn(100))/4, -float64(r.Intn(100)))
+	}
+	if r.Intn(2) == 0 {
+		b.F = float64(r.Intn(1_000_000)) / 7
+	}
+	b.U = r.Uint64() >> uint(r.Intn(64))
+	return b
+}
 
 func randomTime(r *rand.Rand) time.Time {
 	sec := r.Int63n(4102444800) // 1970..2100
@@ -266,7 +336,14 @@ func norm(v reflect.Value) any {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		return fmt.Sprintf("i:%d", v.Uint())
 	case reflect.Float32, reflect.Float64:
+		// An integral float prints as an integer: the TS side sees only a JS number.
+		if f := v.Float(); f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			return fmt.Sprintf("i:%d", int64(f))
+		}
 		return fmt.Sprintf("f:%016x", math.Float64bits(v.Float()))
+	case reflect.Complex64, reflect.Complex128:
+		c := v.Complex()
+		return map[string]any{"real": norm(reflect.ValueOf(real(c))), "imag": norm(reflect.ValueOf(imag(c)))}
 	case reflect.String:
 		return "s:" + v.String()
 	case reflect.Pointer:
@@ -282,7 +359,7 @@ func norm(v reflect.Value) any {
 		for e.Kind() == reflect.Pointer {
 			e = e.Elem()
 		}
-		return map[string]any{"$iface": ifaceNames[e.Type()], "value": norm(e)}
+		return map[string]any{"$iface": ifaceName(e.Type()), "value": norm(e)}
 	case reflect.Slice, reflect.Array:
 		if v.Type().Elem().Kind() == reflect.Uint8 && v.Kind() == reflect.Slice {
 			return "b:" + hex.EncodeToString(v.Bytes())
