@@ -35,6 +35,8 @@ export interface HostResult {
   data: Record<string, unknown>;
   hostWarnings: string[] | null;
   pluginLogLines: number;
+  /** Plugin stderr lines go-plugin could not parse as hclog JSON. */
+  rawPluginLogLines: string[];
 }
 
 export interface Measurement {

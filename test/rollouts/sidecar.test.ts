@@ -1,7 +1,9 @@
 // The TypeScript sidecar reached through the static launcher, as a distroless controller would: the launcher prints
 // the handshake naming the sidecar socket, the real go-plugin client dials it, and each host is its own session.
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { host, hostOk, measurement, requireHarness, startSidecar } from './harness.js';
+import { HOST, host, hostOk, measurement, requireHarness, startSidecar } from './harness.js';
 import type { Sidecar } from './harness.js';
 import { scenarios } from './scenarios.js';
 
@@ -47,5 +49,17 @@ describe('TS sidecar through the launcher, driven by the real Argo Rollouts host
     }
     expect(a.result.pid).not.toBe(b.result.pid);
     expect(sidecar.process.exitCode).toBeNull();
+  });
+
+  it('a host that dies with calls in flight does not take the sidecar down', async () => {
+    // 50 Runs taking up to 8 s each are in flight when the host is SIGKILLed: no Quit, no FIN.
+    const doomed = spawn(HOST, ['concurrent', '--plugin', sidecar.target.plugin, ...sidecar.target.args.flatMap((a) => ['--arg', a]),
+      '--n', '50', '--max-delay-ms', '8000'], { stdio: 'ignore' });
+    await sleep(1500);
+    doomed.kill('SIGKILL');
+    await new Promise((ok) => doomed.once('close', ok));
+    const after = await hostOk('run', sidecar.target);
+    expect(measurement(after).phase).toBe('Successful');
+    expect(sidecar.process.exitCode, sidecar.stderr().slice(-2000)).toBeNull();
   });
 });

@@ -36,6 +36,7 @@ func main() {
 	config := fs.String("config", `{"fixed":{"phase":"Successful","value":"1","message":"fixed answer","delayMs":0}}`, "provider.plugin JSON")
 	n := fs.Int("n", 50, "concurrent: parallel Runs; bench: sequential Runs")
 	size := fs.Int("size", 16<<20, "big-arg: argument size in bytes")
+	maxDelay := fs.Int("max-delay-ms", 200, "concurrent: Runs take 0..max-delay-ms (spread so answers come out of order)")
 	idle := fs.Duration("idle", 65*time.Second, "keepalive: idle time before the next Run")
 	_ = fs.Parse(os.Args[2:])
 
@@ -60,7 +61,7 @@ func main() {
 	var compact strings.Builder
 	_ = json.NewEncoder(&compact).Encode(json.RawMessage(*config)) // compacted, as ResolveMetricArgs re-encodes it
 	emit(runScenario(scenario, options{plugin: *plugin, args: args, pluginName: *name,
-		config: json.RawMessage(strings.TrimSpace(compact.String())), n: *n, size: *size, idle: *idle}))
+		config: json.RawMessage(strings.TrimSpace(compact.String())), n: *n, size: *size, idle: *idle, maxDelayMs: *maxDelay}))
 }
 
 func emit(r *result) {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ type options struct {
 	n          int
 	size       int
 	idle       time.Duration
+	maxDelayMs int
 }
 
 // result is the one JSON object a scenario prints. Problems lists every protocol check that failed; the exit
@@ -33,8 +35,10 @@ type result struct {
 	Data     map[string]any `json:"data"`
 	// HostWarnings are go-plugin's own WARN/ERROR log lines (e.g. "plugin failed to exit gracefully").
 	HostWarnings []string `json:"hostWarnings"`
-	// PluginLogLines counts plugin stderr lines the host forwarded to its logger.
-	PluginLogLines int `json:"pluginLogLines"`
+	// PluginLogLines counts plugin stderr lines the host forwarded to its logger; RawPluginLogLines are those
+	// go-plugin could not parse as hclog JSON (bad @timestamp, unknown level, plain text), logged raw at DEBUG.
+	PluginLogLines    int      `json:"pluginLogLines"`
+	RawPluginLogLines []string `json:"rawPluginLogLines"`
 }
 
 func (r *result) problem(format string, a ...any) { r.Problems = append(r.Problems, fmt.Sprintf(format, a...)) }
@@ -114,7 +118,14 @@ func runScenario(name string, o options) *result {
 		r.Pid, r.Addr = s.pid(), s.addr()
 		s.kill()
 		r.HostWarnings = captured.lines("[WARN]", "[ERROR]")
-		r.PluginLogLines = len(captured.lines(" plugin."))
+		forwarded := captured.lines(" plugin." + filepath.Base(o.plugin) + ":")
+		r.PluginLogLines, r.RawPluginLogLines = len(forwarded), []string{}
+		for _, line := range forwarded {
+			_, rest, _ := strings.Cut(line, " plugin."+filepath.Base(o.plugin)+": ")
+			if strings.HasPrefix(rest, "{") {
+				r.RawPluginLogLines = append(r.RawPluginLogLines, line)
+			}
+		}
 		r.OK = len(r.Problems) == 0
 	}()
 	want := expectedAnswer(o.config)
@@ -300,7 +311,7 @@ func concurrent(r *result, s *pluginSystem, o options, n int) {
 	mismatched := 0
 	for i := 0; i < n; i++ {
 		// Different delays make the plugin answer out of order; the value ties each answer to its request.
-		cfg, err := withFixed(o.config, map[string]any{"value": fmt.Sprintf("v%d", i), "delayMs": (i * 37) % 200})
+		cfg, err := withFixed(o.config, map[string]any{"value": fmt.Sprintf("v%d", i), "delayMs": (i * 37) % max(1, o.maxDelayMs)})
 		if err != nil {
 			r.problem("%v", err)
 			return
