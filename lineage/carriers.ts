@@ -1,6 +1,6 @@
 // readLineage: the I/O edge that reads every lineage carrier of an app and hands them to the pure merge.
 import { stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { readParameters, readPluginEnv, readStrict } from './carrier-env.js';
 import { parseLineageFile } from './file.js';
 import { lineageFileCandidates, readTextIfExists } from './file-io.js';
@@ -48,26 +48,44 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function readTrailerCarrier(repoRoot: string): Promise<CarrierReading> {
+/** True when `file` (a repo-relative path from git) is inside `appRel` ('' = the repository root). */
+const isUnder = (file: string, appRel: string): boolean => appRel === '' || file === appRel || file.startsWith(`${appRel}/`);
+
+async function readTrailerCarrier(appDir: string, repoRoot: string): Promise<CarrierReading> {
   const reading: CarrierReading = { source: 'commit-trailers', values: {}, problems: [], notices: [] };
   if (!(await exists(join(repoRoot, '.git')))) return reading;
-  const result = await runGit(repoRoot, ['log', '-1', '--no-show-signature', '--format=%h%n%(trailers:only,unfold)', 'HEAD']);
+  const result = await runGit(repoRoot, [
+    'log', '-1', '--no-show-signature', '--no-renames', '--name-only',
+    '--format=%h%x00%(trailers:only,unfold)%x00', 'HEAD',
+  ], { config: ['core.quotePath=false'] });
   if (result.kind === 'missing') {
     reading.notices.push('git is not installed: commit trailers were not read');
-  } else if (result.code !== 0) {
-    reading.notices.push(`commit trailers were not read: git log failed: ${firstLine(result.stderr) || `exit ${result.code}`}`);
-  } else {
-    const [hash = '', ...lines] = result.stdout.split('\n');
-    const parsed = parseTrailers(lines.join('\n'), `commit ${hash}`);
-    reading.values = parsed.values;
-    reading.notices.push(...parsed.notices);
+    return reading;
   }
+  if (result.code !== 0) {
+    reading.notices.push(`commit trailers were not read: git log failed: ${firstLine(result.stderr) || `exit ${result.code}`}`);
+    return reading;
+  }
+  const [hash = '', trailers = '', names = ''] = result.stdout.split('\0');
+  // In a monorepo HEAD may be another app's stamp: its trailers describe that app, not this one.
+  // An empty commit (or a merge) names no files and is taken as meant for every app.
+  const appRel = relative(repoRoot, appDir).split(sep).join('/');
+  const files = names.split('\n').filter((f) => f !== '');
+  if (files.length > 0 && !files.some((f) => isUnder(f, appRel))) {
+    if (trailers.trim() !== '') {
+      reading.notices.push(`commit ${hash} trailers ignored: the commit changes no file under ${appRel}, so they describe another app`);
+    }
+    return reading;
+  }
+  const parsed = parseTrailers(trailers, `commit ${hash}`);
+  reading.values = parsed.values;
+  reading.notices.push(...parsed.notices);
   return reading;
 }
 
 /**
  * Reads the lineage of an app from, in precedence order: the Application's plugin env, the plugin parameters,
- * the lineage file, and the trailers of the HEAD commit. Invalid values are skipped with a warning, or throw
+ * the lineage file, and the trailers of the HEAD commit (unless HEAD only changed files outside the app). Invalid values are skipped with a warning, or throw
  * LineageError when `strict` is set.
  */
 export async function readLineage(input: {
@@ -78,7 +96,7 @@ export async function readLineage(input: {
   const appDir = resolve(input.appDir);
   const repoRoot = resolve(input.repoRoot ?? appDir);
   const strict = readStrict(input.env);
-  const [file, trailers] = await Promise.all([readLineageFileCarrier(appDir, repoRoot), readTrailerCarrier(repoRoot)]);
+  const [file, trailers] = await Promise.all([readLineageFileCarrier(appDir, repoRoot), readTrailerCarrier(appDir, repoRoot)]);
   const carriers = [readPluginEnv(input.env), readParameters(input.env), file, trailers];
   if (strict.notice) carriers[0]?.notices.unshift(strict.notice);
   return resolveLineage(carriers, strict.strict);

@@ -13,6 +13,8 @@ export interface GitOptions {
   /** Extra env on top of the process env (identity for commits, say). */
   env?: Readonly<Record<string, string>>;
   stdin?: string;
+  /** `-c name=value` settings for this call. */
+  config?: readonly string[];
 }
 
 /**
@@ -23,7 +25,8 @@ export function runGit(dir: string, args: readonly string[], options: GitOptions
   const env: Record<string, string | undefined> = { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0' };
   for (const name of REPOSITORY_ENV) delete env[name];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', ['-c', `safe.directory=${dir}`, '-C', dir, ...args], {
+    const config = ['-c', `safe.directory=${dir}`, ...(options.config ?? []).flatMap((c) => ['-c', c])];
+    const child = spawn('git', [...config, '-C', dir, ...args], {
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -101,6 +101,30 @@ describe('readLineage with every carrier', () => {
   });
 });
 
+describe('commit trailers in a monorepo', () => {
+  it('ignores HEAD trailers when HEAD changed only files of another app, and uses them for that app', async () => {
+    await repo.write('apps/other/deploy.yaml', 'kind: Deployment\n');
+    await repo.git('add', 'apps/other');
+    await commitWithTrailers('Model-Id: other:v1');
+    const fraud = await readLineage({ appDir, repoRoot: repo.root, env: {} });
+    expect(fraud.lineage).toEqual({});
+    expect(fraud.warnings).toHaveLength(1);
+    expect(fraud.warnings[0]).toMatch(/^commit [0-9a-f]+ trailers ignored: the commit changes no file under apps\/fraud, so they describe another app$/);
+    const other = await readLineage({ appDir: join(repo.root, 'apps/other'), repoRoot: repo.root, env: {} });
+    expect(other).toEqual({ lineage: { modelId: 'other:v1' }, sources: { modelId: 'commit-trailers' }, warnings: [] });
+    // At the repository root every change counts.
+    expect((await readLineage({ appDir: repo.root, env: {} })).lineage).toEqual({ modelId: 'other:v1' });
+  });
+
+  it('matches app paths with non-ASCII characters (git would quote them by default)', async () => {
+    await repo.write('apps/détection/deploy.yaml', 'kind: Deployment\n');
+    await repo.git('add', '.');
+    await commitWithTrailers('Model-Id: d:v1');
+    const result = await readLineage({ appDir: join(repo.root, 'apps/détection'), repoRoot: repo.root, env: {} });
+    expect(result.lineage).toEqual({ modelId: 'd:v1' });
+  });
+});
+
 describe('the lineage file search', () => {
   it('uses the nearest file from the app dir up to the repo root, and never above it', async () => {
     await repo.write('.argo-otel/lineage.json', lineageFile({ modelId: 'repo-wide' }));
