@@ -13,7 +13,7 @@ export class JudgeConfigError extends Error {
 }
 
 export type Direction = 'increase' | 'decrease' | 'either';
-export type SelectionMode = 'auto' | 'label' | 'target_info';
+export type SelectionMode = 'auto' | 'label' | 'target_info' | 'utf8';
 
 export interface BackendConfig {
   address: string;
@@ -86,6 +86,8 @@ export interface JudgeConfig {
   backend: BackendConfig;
   selection: SelectionConfig;
   metricName: string;
+  /** Histogram base name of http.server.request.duration in Prometheus, or `auto` (detected). */
+  durationMetric: string;
   /** Lookback window of each measurement, seconds. */
   windowSeconds: number;
   /** Resolution of time series used by distribution tests, seconds. */
@@ -289,7 +291,7 @@ export function parseJudgeConfig(input: unknown, context: JudgeContext): JudgeCo
   const root = input === undefined || input === null ? {} : input;
   if (!isObject(root)) throw new JudgeConfigError('(config)', 'must be a JSON object');
   const r = new Reader(root, '', [
-    'preset', 'backend', 'selection', 'window', 'step', 'confidence', 'minRequests', 'minPoints', 'minAnalysisTime',
+    'preset', 'backend', 'selection', 'durationMetric', 'window', 'step', 'confidence', 'minRequests', 'minPoints', 'minAnalysisTime',
     'previousWindowFallback', 'scoreThresholds', 'checks', 'traceparentArg', 'exemplars',
   ]);
   const preset = r.oneOf('preset', ['statistical', 'classic'] as const, 'statistical');
@@ -328,7 +330,7 @@ export function parseJudgeConfig(input: unknown, context: JudgeContext): JudgeCo
   const selection: SelectionConfig = {
     label,
     utf8Label: s.string('utf8Label', label === DEFAULT_LABEL ? DEFAULT_UTF8_LABEL : label),
-    mode: s.oneOf('mode', ['auto', 'label', 'target_info'] as const, 'auto'),
+    mode: s.oneOf('mode', ['auto', 'label', 'target_info', 'utf8'] as const, 'auto'),
     canary,
     stable,
     matchers: s.string('matchers', ''),
@@ -356,6 +358,7 @@ export function parseJudgeConfig(input: unknown, context: JudgeContext): JudgeCo
     backend,
     selection,
     metricName: context.metricName,
+    durationMetric: r.string('durationMetric', 'auto'),
     windowSeconds: r.duration('window', 300),
     stepSeconds: r.duration('step', 15),
     confidence: r.number('confidence', 0.98, { min: 0.5, max: 0.9999 }),
@@ -368,6 +371,9 @@ export function parseJudgeConfig(input: unknown, context: JudgeContext): JudgeCo
     traceparentArg: r.string('traceparentArg', 'traceparent'),
     exemplars: { enabled: e.boolean('enabled', true), limit: e.number('limit', 5, { min: 0, max: 100, integer: true }) },
   };
+  if (config.durationMetric !== 'auto' && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(config.durationMetric)) {
+    throw new JudgeConfigError('durationMetric', `must be "auto" or a Prometheus metric name, got "${config.durationMetric}"`);
+  }
   if (config.windowSeconds < 10) throw new JudgeConfigError('window', 'must be at least 10s');
   if (config.stepSeconds <= 0 || config.stepSeconds > config.windowSeconds) throw new JudgeConfigError('step', 'must be positive and not longer than window');
   return config;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JudgeConfigError, parseDuration, parseJudgeConfig, type JudgeConfig } from './config.js';
-import { planDetection, planQueries, pickMode, type QueryPlan } from './plan.js';
+import { planDetection, planQueries, pickSelection, type QueryPlan } from './plan.js';
 import { parseExemplarsResponse, parseQueryResponse, type QueryResult } from './results.js';
 import { applyConditions, attachExemplars, judge, planExemplars, renderMeasurement } from './verdict.js';
 
@@ -68,7 +68,7 @@ function healthy(seed: number): Side {
 }
 
 function run(config: JudgeConfig, canary: Side, stable: Side, clock = { now: NOW }) {
-  const plan = planQueries(config, 'label', NOW);
+  const plan = planQueries(config, { mode: 'label', metric: 'http_server_request_duration_seconds' }, NOW);
   return judge(config, plan, answer(plan, { canary, stable }), clock);
 }
 
@@ -106,29 +106,30 @@ describe('config', () => {
 describe('queries', () => {
   const config = parseJudgeConfig({ ...baseConfig, selection: { matchers: 'job="shop/checkout"' } }, context);
   it('label mode selects each side by the promoted hash label', () => {
-    const plan = planQueries(config, 'label', NOW);
+    const plan = planQueries(config, { mode: 'label', metric: 'http_server_request_duration_seconds' }, NOW);
     const q = plan.queries.find((x) => x.key === 'requests/canary')?.query;
     expect(q).toBe('sum (increase(http_server_request_duration_seconds_count{job="shop/checkout", k8s_pod_label_rollouts_pod_template_hash="c4n4ry"}[300s]))');
   });
   it('target_info mode joins before aggregating', () => {
-    const plan = planQueries(config, 'target_info', NOW);
+    const plan = planQueries(config, { mode: 'target_info', metric: 'http_server_request_duration_seconds' }, NOW);
     expect(plan.queries.find((x) => x.key === 'error-rate/stable/errors')?.query).toBe(
       'sum ((increase(http_server_request_duration_seconds_count{job="shop/checkout", http_response_status_code=~"5.."}[300s]) or increase(http_server_request_duration_seconds_count{job="shop/checkout", error_type!=""}[300s])) * on(job, instance) group_left() (target_info{k8s_pod_label_rollouts_pod_template_hash="st4bl3"}))',
     );
   });
   it('utf8 mode quotes the dotted names (Prometheus 3)', () => {
-    const plan = planQueries(config, 'utf8', NOW);
+    const plan = planQueries(config, { mode: 'utf8', metric: 'http_server_request_duration_seconds' }, NOW);
     expect(plan.queries.find((x) => x.key === 'latency-p99/canary/buckets')?.query).toContain('{"http.server.request.duration_seconds_bucket", job="shop/checkout", "k8s.pod.label.rollouts-pod-template-hash"="c4n4ry"}');
   });
   it('previous-window baseline offsets only the stable side', () => {
-    const plan = planQueries(config, 'label', NOW, 'stable-previous-window');
+    const plan = planQueries(config, { mode: 'label', metric: 'http_server_request_duration_seconds' }, NOW, 'stable-previous-window');
     expect(plan.queries.find((x) => x.key === 'requests/stable')?.query).toContain('[300s] offset 300s');
     expect(plan.queries.find((x) => x.key === 'requests/canary')?.query).not.toContain('offset');
   });
   it('detection picks the first mode with data', () => {
-    expect(planDetection(config, NOW).map((q) => q.key)).toEqual(['detect/label', 'detect/target_info', 'detect/utf8']);
-    expect(pickMode(config, { label: 0, target_info: 2 })).toBe('target_info');
-    expect(pickMode(config, {})).toBeUndefined();
+    expect(planDetection(config, NOW).map((q) => q.key)).toEqual(['detect/names', 'detect/label', 'detect/target_info', 'detect/utf8']);
+    expect(pickSelection(config, { label: 0, target_info: 2 }, ['http_server_request_duration_count'])).toEqual({ mode: 'target_info', metric: 'http_server_request_duration' });
+    expect(pickSelection(config, { label: 1 }, ['http_server_request_duration_count', 'http_server_request_duration_seconds_count'])?.metric).toBe('http_server_request_duration_seconds');
+    expect(pickSelection(config, {}, [])).toBeUndefined();
   });
 });
 
@@ -175,7 +176,7 @@ describe('verdicts', () => {
     expect(v.phase).toBe('Inconclusive');
   });
   it('a failed backend query → Error naming it', () => {
-    const plan = planQueries(config, 'label', NOW);
+    const plan = planQueries(config, { mode: 'label', metric: 'http_server_request_duration_seconds' }, NOW);
     const results = answer(plan, { canary: healthy(1), stable: healthy(2) });
     results['error-rate/canary/errors'] = { ok: false, error: 'bad_data: parse error' };
     const v = judge(config, plan, results, { now: NOW });

@@ -8,6 +8,8 @@ import {
   quantileSeriesQuery,
   requestsQuery,
   routeLabel,
+  DEFAULT_DURATION_METRIC,
+  DURATION_METRIC_CANDIDATES,
   type DetectedMode,
   type Side,
   type SideScope,
@@ -25,8 +27,15 @@ export interface PlannedQuery {
   step?: number;
 }
 
+/** How canary and stable series are found: the selection mode and the duration histogram's name. */
+export interface Selection {
+  mode: DetectedMode;
+  metric: string;
+}
+
 export interface QueryPlan {
   mode: DetectedMode;
+  metric: string;
   baseline: Baseline;
   /** Window judged, epoch seconds. */
   start: number;
@@ -45,17 +54,18 @@ export function planDetection(config: JudgeConfig, now: Date): PlannedQuery[] {
   const time = Math.floor(now.getTime() / 1000);
   const q = detectionQueries(config);
   const modes: DetectedMode[] = config.selection.mode === 'auto' ? ['label', 'target_info', 'utf8'] : [config.selection.mode];
-  return modes.map((m) => ({ key: `detect/${m}`, kind: 'instant', query: q[m], time }));
+  return [{ key: 'detect/names', kind: 'instant', query: q.names, time }, ...modes.map((m): PlannedQuery => ({ key: `detect/${m}`, kind: 'instant', query: q[m], time }))];
 }
 
-function scopeFor(mode: DetectedMode, side: Side, baseline: Baseline, windowSeconds: number): SideScope {
-  return { mode, side, offsetSeconds: side === 'stable' && baseline === 'stable-previous-window' ? windowSeconds : 0 };
+function scopeFor(selection: Selection, side: Side, baseline: Baseline, windowSeconds: number): SideScope {
+  return { mode: selection.mode, metric: selection.metric, side, offsetSeconds: side === 'stable' && baseline === 'stable-previous-window' ? windowSeconds : 0 };
 }
 
-function checkQueries(config: JudgeConfig, check: CheckConfig, mode: DetectedMode, baseline: Baseline, end: number): PlannedQuery[] {
+function checkQueries(config: JudgeConfig, check: CheckConfig, selection: Selection, baseline: Baseline, end: number): PlannedQuery[] {
   const out: PlannedQuery[] = [];
+  const mode = selection.mode;
   for (const side of SIDES) {
-    const scope = scopeFor(mode, side, baseline, config.windowSeconds);
+    const scope = scopeFor(selection, side, baseline, config.windowSeconds);
     const instant = (what: string, query: string): void => {
       out.push({ key: queryKey(check.name, side, what), kind: 'instant', query, time: end });
     };
@@ -103,18 +113,25 @@ function checkQueries(config: JudgeConfig, check: CheckConfig, mode: DetectedMod
 }
 
 /** Every query one measurement needs, for the detected selection mode and baseline. */
-export function planQueries(config: JudgeConfig, mode: DetectedMode, now: Date, baseline: Baseline = 'stable'): QueryPlan {
+export function planQueries(config: JudgeConfig, selection: Selection, now: Date, baseline: Baseline = 'stable'): QueryPlan {
   const end = Math.floor(now.getTime() / 1000);
   const queries: PlannedQuery[] = [];
   for (const side of SIDES) {
-    queries.push({ key: `requests/${side}`, kind: 'instant', query: requestsQuery(config, scopeFor(mode, side, baseline, config.windowSeconds)), time: end });
+    queries.push({ key: `requests/${side}`, kind: 'instant', query: requestsQuery(config, scopeFor(selection, side, baseline, config.windowSeconds)), time: end });
   }
-  for (const check of config.checks) queries.push(...checkQueries(config, check, mode, baseline, end));
-  return { mode, baseline, start: end - config.windowSeconds, end, queries };
+  for (const check of config.checks) queries.push(...checkQueries(config, check, selection, baseline, end));
+  return { mode: selection.mode, metric: selection.metric, baseline, start: end - config.windowSeconds, end, queries };
 }
 
-/** The detected mode from detection results: the first mode whose query found series of either side. */
-export function pickMode(config: JudgeConfig, found: Partial<Record<DetectedMode, number>>): DetectedMode | undefined {
+/**
+ * The selection from detection results: the first mode whose query found series of either side, and the histogram
+ * name that exists (the unit-suffixed name first).
+ */
+export function pickSelection(config: JudgeConfig, found: Partial<Record<DetectedMode, number>>, names: readonly string[]): Selection | undefined {
   const order: DetectedMode[] = config.selection.mode === 'auto' ? ['label', 'target_info', 'utf8'] : [config.selection.mode];
-  return order.find((m) => (found[m] ?? 0) > 0);
+  const mode = order.find((m) => (found[m] ?? 0) > 0);
+  if (!mode) return undefined;
+  const candidates = config.durationMetric === 'auto' ? DURATION_METRIC_CANDIDATES : [config.durationMetric];
+  const metric = candidates.find((c) => names.includes(`${c}_count`)) ?? candidates[0] ?? DEFAULT_DURATION_METRIC;
+  return { mode, metric };
 }

@@ -14,13 +14,16 @@ interface Naming {
   errorType: string;
 }
 
-const UNDERSCORE: Naming = {
-  bucket: 'http_server_request_duration_seconds_bucket',
-  count: 'http_server_request_duration_seconds_count',
-  route: 'http_route',
-  status: 'http_response_status_code',
-  errorType: 'error_type',
-};
+/**
+ * Histogram names seen in practice: the OTel spec's Prometheus translation adds the unit suffix (Collector,
+ * Prometheus OTLP ingestion), while the OTel JS Prometheus exporter (0.223) does not.
+ */
+export const DURATION_METRIC_CANDIDATES = ['http_server_request_duration_seconds', 'http_server_request_duration'] as const;
+export const DEFAULT_DURATION_METRIC = DURATION_METRIC_CANDIDATES[0];
+
+function underscoreNaming(base: string): Naming {
+  return { bucket: `${base}_bucket`, count: `${base}_count`, route: 'http_route', status: 'http_response_status_code', errorType: 'error_type' };
+}
 const UTF8: Naming = {
   bucket: '"http.server.request.duration_seconds_bucket"',
   count: '"http.server.request.duration_seconds_count"',
@@ -29,8 +32,8 @@ const UTF8: Naming = {
   errorType: '"error.type"',
 };
 
-export function naming(mode: DetectedMode): Naming {
-  return mode === 'utf8' ? UTF8 : UNDERSCORE;
+export function naming(mode: DetectedMode, metric: string = DEFAULT_DURATION_METRIC): Naming {
+  return mode === 'utf8' ? UTF8 : underscoreNaming(metric);
 }
 
 /** PromQL string literal (double-quoted, escaped). */
@@ -40,6 +43,8 @@ export function quote(value: string): string {
 
 export interface SideScope {
   mode: DetectedMode;
+  /** Histogram base name (underscore modes), e.g. http_server_request_duration_seconds. */
+  metric: string;
   side: Side;
   /** Offset in seconds (the stable's previous window), 0 for now. */
   offsetSeconds: number;
@@ -87,14 +92,14 @@ function byClause(labels: readonly string[]): string {
 
 /** Requests over the window: sum(increase(count[w])). */
 export function requestsQuery(config: JudgeConfig, scope: SideScope, by: readonly string[] = []): string {
-  const n = naming(scope.mode);
+  const n = naming(scope.mode, scope.metric);
   const inner = `increase(${selector(n.count, sideMatchers(config, scope), scope.mode)}[${config.windowSeconds}s]${offset(scope)})`;
   return `sum${byClause(by)} (${scoped(inner, config, scope)})`;
 }
 
 /** Server errors over the window: 5xx status or error.type set (union, each series once). */
 export function errorsQuery(config: JudgeConfig, scope: SideScope, by: readonly string[] = []): string {
-  const n = naming(scope.mode);
+  const n = naming(scope.mode, scope.metric);
   const w = `[${config.windowSeconds}s]${offset(scope)}`;
   const fivexx = `increase(${selector(n.count, sideMatchers(config, scope, [`${n.status}=~"5.."`]), scope.mode)}${w})`;
   const typed = `increase(${selector(n.count, sideMatchers(config, scope, [`${n.errorType}!=""`]), scope.mode)}${w})`;
@@ -103,14 +108,14 @@ export function errorsQuery(config: JudgeConfig, scope: SideScope, by: readonly 
 
 /** Cumulative bucket counts over the window, per `le` (and more labels). */
 export function bucketsQuery(config: JudgeConfig, scope: SideScope, by: readonly string[] = []): string {
-  const n = naming(scope.mode);
+  const n = naming(scope.mode, scope.metric);
   const inner = `increase(${selector(n.bucket, sideMatchers(config, scope), scope.mode)}[${config.windowSeconds}s]${offset(scope)})`;
   return `sum${byClause(['le', ...by])} (${scoped(inner, config, scope)})`;
 }
 
 /** One quantile per step (a range query): the time series a rank test compares. */
 export function quantileSeriesQuery(config: JudgeConfig, scope: SideScope, q: number): string {
-  const n = naming(scope.mode);
+  const n = naming(scope.mode, scope.metric);
   const inner = `rate(${selector(n.bucket, sideMatchers(config, scope), scope.mode)}[${config.stepSeconds}s]${offset(scope)})`;
   return `histogram_quantile(${q}, sum by (le) (${scoped(inner, config, scope)}))`;
 }
@@ -127,12 +132,15 @@ export function customQuery(config: JudgeConfig, scope: SideScope, template: str
 }
 
 /** Queries that tell which selection mode the data supports: any series for either side's value. */
-export function detectionQueries(config: JudgeConfig): Record<DetectedMode, string> {
+export function detectionQueries(config: JudgeConfig): Record<DetectedMode | 'names', string> {
   const values = `${quote(`${escapeRegex(config.selection.canary)}|${escapeRegex(config.selection.stable)}`)}`;
   const m = config.selection.matchers.trim();
   const extra = m === '' ? '' : `, ${m}`;
+  const names = config.durationMetric === 'auto' ? DURATION_METRIC_CANDIDATES : [config.durationMetric];
+  const nameRe = `__name__=~${quote(names.map((n) => `${escapeRegex(n)}_count`).join('|'))}`;
   return {
-    label: `count by (${config.selection.label}) (${UNDERSCORE.count}{${config.selection.label}=~${values}${extra}})`,
+    names: `count by (__name__) ({${nameRe}${extra}})`,
+    label: `count by (${config.selection.label}) ({${nameRe}, ${config.selection.label}=~${values}${extra}})`,
     target_info: `count by (${config.selection.label}) (target_info{${config.selection.label}=~${values}})`,
     utf8: `count by (${quote(config.selection.utf8Label)}) ({${UTF8.count}, ${quote(config.selection.utf8Label)}=~${values}${extra}})`,
   };
@@ -143,9 +151,9 @@ function escapeRegex(s: string): string {
 }
 
 /** Exemplar selector (query_exemplars takes selectors; joins do not filter there, so instances are listed). */
-export function exemplarSelector(config: JudgeConfig, mode: DetectedMode, extra: readonly string[], instances: readonly string[] = []): string {
-  const n = naming(mode);
-  const scope: SideScope = { mode, side: 'canary', offsetSeconds: 0 };
+export function exemplarSelector(config: JudgeConfig, mode: DetectedMode, metric: string, extra: readonly string[], instances: readonly string[] = []): string {
+  const n = naming(mode, metric);
+  const scope: SideScope = { mode, metric, side: 'canary', offsetSeconds: 0 };
   const more = [...extra];
   if (mode === 'target_info' && instances.length > 0) more.push(`instance=~${quote(instances.map(escapeRegex).join('|'))}`);
   return selector(n.bucket, sideMatchers(config, scope, more), mode);

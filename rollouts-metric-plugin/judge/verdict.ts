@@ -18,6 +18,7 @@ export interface Verdict {
   checks: CheckVerdict[];
   requests: { canary: number; stable: number };
   mode: QueryPlan['mode'];
+  metric: string;
   baseline: QueryPlan['baseline'];
   window: { start: number; end: number };
   /** Stable had no traffic and the previous-window fallback is on: re-plan with that baseline and judge again. */
@@ -34,7 +35,7 @@ export interface JudgeClock {
 
 /** Decide one measurement from the results of `plan`. Pure. */
 export function judge(config: JudgeConfig, plan: QueryPlan, results: Readonly<Record<string, QueryResult | undefined>>, clock: JudgeClock): Verdict {
-  const base = { mode: plan.mode, baseline: plan.baseline, window: { start: plan.start, end: plan.end } };
+  const base = { mode: plan.mode, metric: plan.metric, baseline: plan.baseline, window: { start: plan.start, end: plan.end } };
   for (const side of ['canary', 'stable'] as const) {
     const r = results[`requests/${side}`];
     if (!r || !r.ok) {
@@ -176,7 +177,7 @@ export function planExemplars(config: JudgeConfig, v: Verdict, canaryInstances: 
     if (c.type !== 'error-rate' && c.type !== 'latency') continue;
     out.push({
       check: c.name,
-      query: exemplarSelector(config, v.mode, extra, canaryInstances),
+      query: exemplarSelector(config, v.mode, v.metric, extra, canaryInstances),
       start: v.window.start,
       end: v.window.end,
       ...(c.type === 'latency' && c.stable !== null && Number.isFinite(c.stable) ? { minValue: c.stable } : {}),
