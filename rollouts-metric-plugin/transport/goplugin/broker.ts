@@ -9,7 +9,11 @@ export class DispensedIds<T> {
   readonly #waiting = new Map<number, T>();
   #next = 0;
 
-  constructor(private readonly limit = 1024) {}
+  /** `ttlMs`: Go's MuxBroker.Accept gives up on an id after 5 s; so do we, so unclaimed ids cannot pile up. */
+  constructor(
+    private readonly limit = 1024,
+    private readonly ttlMs = 5000,
+  ) {}
 
   /** Go's atomic.AddUint32(&nextId, 1): 1, 2, … per session. */
   reserve(value: T): number {
@@ -17,8 +21,14 @@ export class DispensedIds<T> {
       throw new Error(`too many dispensed plugins not yet connected (limit ${this.limit})`);
     }
     this.#next = (this.#next + 1) >>> 0;
-    this.#waiting.set(this.#next, value);
-    return this.#next;
+    const id = this.#next;
+    this.#waiting.set(id, value);
+    setTimeout(() => this.#waiting.delete(id), this.ttlMs).unref();
+    return id;
+  }
+
+  get waiting(): number {
+    return this.#waiting.size;
   }
 
   claim(id: number): T | undefined {
