@@ -4,10 +4,41 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTraceParent, TraceState } from '@opentelemetry/core';
+import { randomBytes } from 'node:crypto';
+import { defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { parseTraceParent, TraceState, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { readLineage } from '../lineage/carriers.js';
-import { parseTraceparent } from '../lineage/traceparent.js';
-import { parseTracestate } from '../lineage/tracestate.js';
+import { continueTrace, extractTraceContext } from '../lineage/propagation.js';
+import { formatTraceparent, parseTraceparent } from '../lineage/traceparent.js';
+import { formatTracestate, parseTracestate } from '../lineage/tracestate.js';
+import { runHarness, W3C_HARNESS, type HarnessService } from '../lineage/w3c-harness-cases.js';
+
+const ours: HarnessService = (headers) => {
+  const out = continueTrace(extractTraceContext(headers), randomBytes);
+  const tracestate = formatTracestate(out.tracestate);
+  return { traceparent: formatTraceparent(out.traceparent), ...(tracestate === '' ? {} : { tracestate }) };
+};
+
+// A Node service instrumented with the OTel JS SDK: Node's http parser lower-cases names, strips OWS and joins
+// repeated fields with ", "; the SDK's W3C propagator extracts, a span is started under it, and injected.
+function otelService(): HarnessService {
+  const propagator = new W3CTraceContextPropagator();
+  const tracer = new BasicTracerProvider().getTracer('w3c-harness');
+  return (headers) => {
+    const carrier: Record<string, string> = {};
+    for (const [name, raw] of headers) {
+      const key = name.toLowerCase();
+      const value = raw.replace(/^[ \t]+|[ \t]+$/g, '');
+      carrier[key] = key in carrier ? `${carrier[key]}, ${value}` : value;
+    }
+    const span = tracer.startSpan('request', {}, propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter));
+    const out: Record<string, string> = {};
+    propagator.inject(trace.setSpan(ROOT_CONTEXT, span), out, defaultTextMapSetter);
+    span.end();
+    return { traceparent: out.traceparent ?? '', ...(out.tracestate ? { tracestate: out.tracestate } : {}) };
+  };
+}
 
 function opsPerSecond(iterations: number, fn: (i: number) => unknown): number {
   for (let i = 0; i < Math.min(iterations, 10_000); i++) fn(i); // warm-up
@@ -28,6 +59,15 @@ const line = (name: string, ours: number, baseline: number, unit: string) =>
   process.stdout.write(`${name.padEnd(44)} ours ${ours.toFixed(0).padStart(10)} ${unit}  baseline ${baseline.toFixed(0).padStart(10)} ${unit}  ratio ${(ours / baseline).toFixed(2)}\n`);
 
 export default async function bench(): Promise<void> {
+  const total = W3C_HARNESS.length;
+  const ourFailures = runHarness(ours);
+  const otelFailures = runHarness(otelService());
+  process.stdout.write(
+    `${'W3C harness tests passed (vs OTel JS SDK 2.12)'.padEnd(44)} ours ${total - ourFailures.length}/${total}  baseline ${total - otelFailures.length}/${total}\n`,
+  );
+  for (const { test, failure } of [...ourFailures.map((f) => ({ ...f, test: `ours: ${f.test}` })), ...otelFailures.map((f) => ({ ...f, test: `otel: ${f.test}` }))]) {
+    process.stdout.write(`  fails ${test}: ${failure}\n`);
+  }
   const headers = Array.from({ length: 1024 }, (_, i) => `00-4bf92f3577b34da6a3ce929d0e0e${(4736 + i).toString(16).padStart(4, '0')}-00f067aa0ba902b7-01`);
   const n = 500_000;
   line(
