@@ -85,8 +85,8 @@ async function readTrailerCarrier(appDir: string, repoRoot: string): Promise<Car
 
 /**
  * Reads the lineage of an app from, in precedence order: the Application's plugin env, the plugin parameters,
- * the lineage file, and the trailers of the HEAD commit (unless HEAD only changed files outside the app). Invalid values are skipped with a warning, or throw
- * LineageError when `strict` is set.
+ * the lineage file, and the trailers of the HEAD commit (unless HEAD only changed files outside the app).
+ * Invalid values are skipped with a warning, or throw LineageError when `strict` is set. See README.md.
  */
 export async function readLineage(input: {
   appDir: string;

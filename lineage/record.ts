@@ -10,6 +10,7 @@ export const LINEAGE_SOURCES_IN_PRECEDENCE: readonly LineageSource[] = [
   'commit-trailers',
 ];
 
+/** Values are validated and normalised by lineage/fields.ts; see lineage/README.md for each field's rules. */
 export interface Lineage {
   /** W3C traceparent of the pipeline run (validated). */
   traceparent?: string;

@@ -67,10 +67,11 @@ export async function runStamp(options: StampOptions, deps: StampDeps): Promise<
   // Check the repository before writing anything, so a failing --commit leaves the checkout untouched.
   const workTree = options.gitCommit ? await gitWorkTree(appDir) : undefined;
 
+  for (const notice of plan.notices) deps.stderr(`argo-otel stamp: ${notice}\n`);
   await writeFileAtomic(file, plan.fileText).catch((err: Error) => {
     throw new StampError(`cannot write ${shown}: ${err.message}`);
   });
-  const changed = plan.changed.length === 0 ? 'unchanged' : `set ${plan.changed.join(', ')}`;
+  const changed = plan.changed.length === 0 ? 'unchanged' : `changed ${plan.changed.join(', ')}`;
   deps.stderr(`argo-otel stamp: wrote ${shown} (${changed}; traceparent from ${plan.traceparentOrigin})\n`);
 
   let commit: string | undefined;

@@ -35,6 +35,19 @@ describe('planStamp: traceparent', () => {
     expect(plan({ tracestate: 'mine=2' }, { TRACEPARENT: TP_ENV, TRACESTATE: 'ci=1' }).lineage.tracestate).toBe('mine=2');
   });
 
+  it('says when env TRACESTATE is not used', () => {
+    expect(plan({ traceparent: TP }, { TRACESTATE: 'ci=1' }).notices).toEqual([
+      'env TRACESTATE not used: it goes only with env TRACEPARENT, and the traceparent came from --traceparent',
+    ]);
+    expect(plan({}, { TRACESTATE: 'ci=1' }).notices).toEqual([
+      'env TRACESTATE not used: it goes only with env TRACEPARENT, and the traceparent came from a new trace (no env TRACEPARENT)',
+    ]);
+    expect(plan({ tracestate: 'mine=1' }, { TRACEPARENT: TP_ENV, TRACESTATE: 'ci=1' }).notices).toEqual([
+      'env TRACESTATE not used: --tracestate was given',
+    ]);
+    expect(plan({}, { TRACEPARENT: TP_ENV, TRACESTATE: 'ci=1' }).notices).toEqual([]);
+  });
+
   it('normalises a future-version traceparent to version 00', () => {
     expect(plan({ traceparent: `cc-${TP.slice(3)}-extra` }).traceparent).toBe(TP);
   });

@@ -41,6 +41,8 @@ export interface StampPlan {
   trailers: string[];
   /** Fields whose value differs from the current file. */
   changed: LineageField[];
+  /** Things the user may not expect (an env value that was not used); printed on stderr. */
+  notices: string[];
 }
 
 /** Bad input to stamp; the CLI prints the message and exits non-zero. */
@@ -132,6 +134,15 @@ export function planStamp(input: {
     if (value !== undefined) lineage[field] = value;
   }
   const changed = LINEAGE_FIELDS.filter((f) => lineage[f] !== current?.values[f]);
+  const notices: string[] = [];
+  const envState = input.env[PipelineEnv.tracestate];
+  if (envState !== undefined && envState.trim() !== '' && trace.tracestate?.where !== `env ${PipelineEnv.tracestate}`) {
+    notices.push(
+      trace.origin === 'env'
+        ? `env ${PipelineEnv.tracestate} not used: --tracestate was given`
+        : `env ${PipelineEnv.tracestate} not used: it goes only with env ${PipelineEnv.traceparent}, and the traceparent came from ${ORIGIN_TEXT[trace.origin]}`,
+    );
+  }
   return {
     lineage,
     traceparent: trace.traceparent,
@@ -139,5 +150,13 @@ export function planStamp(input: {
     fileText: formatLineageFile(lineage, current?.extra ?? {}),
     trailers: formatTrailers(lineage),
     changed,
+    notices,
   };
 }
+
+const ORIGIN_TEXT: Record<TraceparentOrigin, string> = {
+  flag: '--traceparent',
+  derived: '--trace-id-from',
+  env: `env ${PipelineEnv.traceparent}`,
+  new: 'a new trace (no env TRACEPARENT)',
+};
