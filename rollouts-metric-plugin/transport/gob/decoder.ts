@@ -41,6 +41,8 @@ export class GobDecoder {
   private readonly source: ByteSource;
   private failed: Error | undefined;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue: Buffer[] = [];
+  private deferred: Error | undefined;
 
   constructor(source: ByteSource, limits?: Partial<GobLimits>) {
     this.source = source;
@@ -76,36 +78,57 @@ export class GobDecoder {
 
   private async decodeAttempts(): Promise<GobValue> {
     const limits = this.core.limits;
-    const messages: Buffer[] = [await this.readMessage(true)];
+    const messages: Buffer[] = [await this.pull(true)];
     for (;;) {
       const mark = this.core.mark();
       let i = 0;
       const feed: MessageFeed = {
         next: () => {
-          if (i < messages.length) return messages[i++];
-          const m = this.readMessageSync();
-          if (m !== undefined) {
+          if (i === messages.length) {
+            const m = this.queue.shift() ?? (this.deferred === undefined ? this.readMessageSync() : undefined);
+            if (m === undefined) return undefined;
             messages.push(m);
-            i++;
           }
-          return m;
+          return messages[i++];
         },
       };
       try {
-        return this.core.decodeValue(feed);
+        const value = this.core.decodeValue(feed);
+        // Messages read ahead but not part of this value (only in malformed streams) belong to the next one.
+        this.queue.unshift(...messages.slice(this.core.consumed));
+        return value;
       } catch (e) {
         if (e !== NO_MESSAGE) throw e;
       }
       // The value continues in messages not yet arrived: fetch them (definition messages come in runs), retry.
       this.core.rollback(mark);
-      let m = await this.readMessage(false);
+      let m = await this.pull(false);
       messages.push(m);
       while (startsWithDefinition(m) && messages.length <= limits.maxMessagesPerValue) {
-        m = await this.readMessage(false);
+        try {
+          m = await this.pull(true);
+        } catch (e) {
+          // A read-ahead failure matters only if the value turns out to need that message; keep it for then.
+          this.deferred = e instanceof Error ? e : new GobError(String(e));
+          break;
+        }
         messages.push(m);
       }
       if (messages.length > limits.maxMessagesPerValue) throw new GobError(`gob: value spans more than ${limits.maxMessagesPerValue} messages`);
     }
+  }
+
+  /** The next message: read ahead earlier, or from the source. */
+  private async pull(atBoundary: boolean): Promise<Buffer> {
+    const queued = this.queue.shift();
+    if (queued !== undefined) return queued;
+    const d = this.deferred;
+    if (d !== undefined) {
+      if (d instanceof GobEOFError && !atBoundary) throw new GobError('gob: unexpected EOF');
+      if (d instanceof GobEOFError) this.deferred = undefined; // clean end seen while reading ahead: report it once
+      throw d;
+    }
+    return this.readMessage(atBoundary);
   }
 
   private readMessageSync(): Buffer | undefined {
