@@ -1,6 +1,6 @@
 // Finding, reading and atomically writing the lineage file.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LINEAGE_FILE } from './names.js';
 
@@ -18,13 +18,27 @@ export function lineageFileCandidates(appDir: string, repoRoot: string): string[
   return dirs.map((d) => join(d, LINEAGE_FILE));
 }
 
-/** The file's text, or undefined when it does not exist. Other errors (permissions, a directory) propagate. */
-export async function readTextIfExists(path: string): Promise<string | undefined> {
+/** A lineage file is a few hundred bytes; anything near this is a mistake, not data to load into memory. */
+export const MAX_LINEAGE_FILE_BYTES = 64 * 1024;
+
+/**
+ * The file's text, or undefined when it does not exist. A file over `maxBytes` is an error (read no further);
+ * other errors (permissions, a directory) propagate.
+ */
+export async function readTextIfExists(path: string, maxBytes = MAX_LINEAGE_FILE_BYTES): Promise<string | undefined> {
+  let handle;
   try {
-    return await readFile(path, 'utf8');
+    handle = await open(path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) throw new Error(`it is ${size} bytes, more than the ${maxBytes} a lineage file may have`);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
 }
 

@@ -15,7 +15,11 @@ export interface GitOptions {
   stdin?: string;
   /** `-c name=value` settings for this call. */
   config?: readonly string[];
+  /** git is stopped after this long (default 30 s), so a stuck repository cannot hold a generation forever. */
+  timeoutMs?: number;
 }
+
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * `git -C <dir> <args>`, trusting <dir> even when another user owns it (Argo CD unpacks repos as its own
@@ -26,9 +30,12 @@ export function runGit(dir: string, args: readonly string[], options: GitOptions
   for (const name of REPOSITORY_ENV) delete env[name];
   return new Promise((resolvePromise, reject) => {
     const config = ['-c', `safe.directory=${dir}`, ...(options.config ?? []).flatMap((c) => ['-c', c])];
+    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const child = spawn('git', [...config, '-C', dir, ...args], {
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      timeout,
+      killSignal: 'SIGKILL',
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -38,12 +45,14 @@ export function runGit(dir: string, args: readonly string[], options: GitOptions
       if (error.code === 'ENOENT') resolvePromise({ kind: 'missing' });
       else reject(error);
     });
-    child.on('close', (code) =>
+    child.on('close', (code, signal) =>
       resolvePromise({
         kind: 'done',
         code: code ?? 1,
         stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8').trim(),
+        stderr: signal
+          ? `git ${args[0] ?? ''} was stopped by ${signal}${signal === 'SIGKILL' ? ` (timeout ${timeout / 1000} s?)` : ''}`
+          : Buffer.concat(err).toString('utf8').trim(),
       }),
     );
     child.stdin.on('error', () => undefined); // git may exit before reading stdin; its exit code tells the story.

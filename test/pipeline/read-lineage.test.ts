@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LineageError, readLineage } from '../../lineage/carriers.js';
+import { runGit } from '../../lineage/git.js';
 import { makeRepo, type TempRepo } from './git-repo.js';
 
 const TP_ENV = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -145,6 +146,29 @@ describe('the lineage file search', () => {
     expect(result.warnings).toEqual([
       'lineage file apps/fraud/.argo-otel/lineage.json: has schema "argo-otel.io/lineage/v0"; this version reads "argo-otel.io/lineage/v1"',
     ]);
+  });
+});
+
+describe('limits', () => {
+  it('refuses an oversized lineage file without loading it', async () => {
+    const text = lineageFile({ modelId: 'm', pad: 'x'.repeat(70_000) });
+    await repo.write('apps/fraud/.argo-otel/lineage.json', text);
+    const result = await readLineage({ appDir, repoRoot: repo.root, env: {} });
+    expect(result.lineage).toEqual({});
+    expect(result.warnings).toEqual([
+      `lineage file apps/fraud/.argo-otel/lineage.json: cannot be read: it is ${Buffer.byteLength(text)} bytes, more than the 65536 a lineage file may have`,
+    ]);
+  });
+
+  it('stops a git that hangs and says so', async () => {
+    const bin = await mkdtemp(join(tmpdir(), 'argo-otel-fakegit-'));
+    await writeFile(join(bin, 'git'), '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    try {
+      const result = await runGit(repo.root, ['log', '-1'], { timeoutMs: 300, env: { PATH: `${bin}:${process.env.PATH ?? ''}` } });
+      expect(result).toEqual({ kind: 'done', code: 1, stdout: '', stderr: 'git log was stopped by SIGKILL (timeout 0.3 s?)' });
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
   });
 });
 
