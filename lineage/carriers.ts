@@ -54,10 +54,13 @@ const isUnder = (file: string, appRel: string): boolean => appRel === '' || file
 async function readTrailerCarrier(appDir: string, repoRoot: string): Promise<CarrierReading> {
   const reading: CarrierReading = { source: 'commit-trailers', values: {}, problems: [], notices: [] };
   if (!(await exists(join(repoRoot, '.git')))) return reading;
-  const result = await runGit(repoRoot, [
-    'log', '-1', '--no-show-signature', '--no-renames', '--name-only',
-    '--format=%h%x00%(trailers:only,unfold)%x00', 'HEAD',
-  ], { config: ['core.quotePath=false'] });
+  const args = ['log', '-1', '--no-show-signature', '--no-renames', '--name-only', '--format=%h%x00%(trailers:only,unfold)%x00', 'HEAD'];
+  // Only strict mode may fail a generation; a git that cannot even start (EACCES, EMFILE) is a notice.
+  const result = await runGit(repoRoot, args, { config: ['core.quotePath=false'] }).catch((err: Error) => err);
+  if (result instanceof Error) {
+    reading.notices.push(`commit trailers were not read: git could not run: ${result.message}`);
+    return reading;
+  }
   if (result.kind === 'missing') {
     reading.notices.push('git is not installed: commit trailers were not read');
     return reading;

@@ -186,6 +186,22 @@ describe('when git cannot help', () => {
     }
   });
 
+  it('warns, not throws, when git cannot even start (not executable)', async () => {
+    await commitWithTrailers('Model-Id: m');
+    const bin = await mkdtemp(join(tmpdir(), 'argo-otel-noexec-'));
+    await writeFile(join(bin, 'git'), '#!/bin/sh\n', { mode: 0o644 });
+    const path = process.env.PATH;
+    process.env.PATH = bin;
+    try {
+      const result = await readLineage({ appDir, repoRoot: repo.root, env: { ARGOCD_ENV_STRICT: 'true' } });
+      expect(result.lineage).toEqual({});
+      expect(result.warnings).toEqual(['commit trailers were not read: git could not run: spawn git EACCES']);
+    } finally {
+      process.env.PATH = path;
+      await rm(bin, { recursive: true, force: true });
+    }
+  });
+
   it('warns when .git is there but unusable (Argo CD excluded .git/*), and stays silent without .git', async () => {
     const bare = await mkdtemp(join(tmpdir(), 'argo-otel-emptygit-'));
     try {
