@@ -125,7 +125,9 @@ export async function startOtelService(options: OtelServiceOptions): Promise<Ote
     const text = serializer.serialize(resourceMetrics);
     const out: string[] = [];
     for (const line of text.split('\n')) {
-      if (line.startsWith('# UNIT')) continue; // OpenMetrics requires the unit to be the name's suffix; it already is
+      // OpenMetrics allows only HELP/TYPE/UNIT/EOF comments, and a UNIT must be the name's suffix (the JS exporter
+      // writes `s` for a name without `_seconds`), so keep only HELP and TYPE.
+      if (line.startsWith('#') && !line.startsWith('# HELP') && !line.startsWith('# TYPE')) continue;
       const m = /^(\w+)_bucket\{(.*)\} (\S+)$/.exec(line);
       if (!m) {
         if (line !== '') out.push(line);
