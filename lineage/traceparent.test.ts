@@ -113,3 +113,42 @@ describe('new ids', () => {
     expect(deriveTraceparent('')).toEqual({ ok: false, problem: 'cannot derive a trace id from an empty string' });
   });
 });
+
+describe('parseTraceparent against the grammar as one regular expression (seeded mutations)', () => {
+  // The spec's rules written independently as an oracle: version 00 exactly, or a higher version (not ff)
+  // whose first 55 characters follow the same shape and are followed by the end or "-".
+  const oracle = /^(?:00|(?!ff|00)[0-9a-f]{2})-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}(?:-[\s\S]*)?$/;
+  const accepts = (v: string) => oracle.test(v) && !(v.startsWith('00-') && v.length !== 55);
+
+  // mulberry32: a tiny seeded PRNG so every run checks the same cases.
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const alphabet = '0123456789abcdefABCDEF-. \tzx';
+
+  it('agrees on 20000 mutations of valid values', () => {
+    const next = rng(42);
+    const pick = (s: string) => s[Math.floor(next() * s.length)] ?? '';
+    const seeds = [VALID, `cc-${ID}-${PARENT}-01`, `cc-${ID}-${PARENT}-01-more`, `00-${'0'.repeat(31)}1-${PARENT}-00`];
+    let accepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let v = seeds[i % seeds.length] ?? VALID;
+      for (let edits = 1 + Math.floor(next() * 3); edits > 0; edits--) {
+        const at = Math.floor(next() * (v.length + 1));
+        const op = next();
+        if (op < 0.4) v = v.slice(0, at) + pick(alphabet) + v.slice(at + 1);
+        else if (op < 0.7) v = v.slice(0, at) + pick(alphabet) + v.slice(at);
+        else v = v.slice(0, at) + v.slice(at + 1);
+      }
+      const ours = parseTraceparent(v).ok;
+      if (ours !== accepts(v)) expect.fail(`disagreement on ${JSON.stringify(v)}: ours=${ours}`);
+      if (ours) accepted++;
+    }
+    // Both outcomes must be well represented, or the comparison proves little.
+    expect(accepted).toBeGreaterThan(1000);
+    expect(accepted).toBeLessThan(19_000);
+  });
+});
