@@ -22,9 +22,11 @@ interface BenchRound {
 
 const RUNS = Number(process.env['ROLLOUTS_BENCH_RUNS'] ?? 2000);
 const ROUNDS = Number(process.env['ROLLOUTS_BENCH_ROUNDS'] ?? 3);
+// Unmeasured Runs per round after the first one: a controller talks to a warm (JIT-compiled) plugin.
+const WARMUP = Number(process.env['ROLLOUTS_BENCH_WARMUP'] ?? 1000);
 
 async function round(target: PluginTarget): Promise<BenchRound> {
-  const { result, code, stderr } = await host('bench', target, ['--n', String(RUNS)], 300_000);
+  const { result, code, stderr } = await host('bench', target, ['--n', String(RUNS), '--warmup', String(WARMUP)], 300_000);
   if (code !== 0 || !result.ok) {
     throw new Error(`bench against ${target.name} failed: ${JSON.stringify(result.problems)}\n${stderr.slice(-2000)}`);
   }
@@ -54,7 +56,7 @@ export default async function bench(): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) for (const t of targets) rounds.push(await round(t));
 
     const fmt = (x: number, digits = 1): string => x.toFixed(digits).padStart(10);
-    process.stdout.write(`Run round trip, fixed answer: ${RUNS} sequential Runs × ${ROUNDS} alternating rounds\n`);
+    process.stdout.write(`Run round trip, fixed answer: ${RUNS} sequential Runs (after ${WARMUP} warm-up) × ${ROUNDS} alternating rounds\n`);
     process.stdout.write(`${'target'.padEnd(14)}${'p50 µs'.padStart(10)}${'p99 µs'.padStart(10)}${'mean µs'.padStart(10)}` +
       `${'1st Run µs'.padStart(12)}${'start ms'.padStart(10)}${'×Go p50'.padStart(10)}\n`);
     const goP50 = median(rounds.filter((r) => r.target === goTarget.name).map((r) => r.run.p50Us));

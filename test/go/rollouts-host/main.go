@@ -20,7 +20,8 @@ func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 
 const usage = `usage: rollouts-host <scenario> --plugin PATH [--arg A]... [flags]
 scenarios: dispense init ping run invalid-config async resume terminate garbage-collect metadata type
-           concurrent big-arg keepalive kill restart bench gob-first-id`
+           concurrent big-arg keepalive kill restart bench gob-first-id
+       rollouts-host relay --out FILE -- PLUGIN [ARGS...]   (a wire-measuring plugin wrapper)`
 
 func main() {
 	if len(os.Args) < 2 || strings.HasPrefix(os.Args[1], "-") {
@@ -28,6 +29,9 @@ func main() {
 		os.Exit(2)
 	}
 	scenario := os.Args[1]
+	if scenario == "relay" {
+		os.Exit(relayMain(os.Args[2:]))
+	}
 	fs := flag.NewFlagSet(scenario, flag.ExitOnError)
 	var args repeated
 	plugin := fs.String("plugin", "", "plugin executable (the ConfigMap location)")
@@ -37,6 +41,7 @@ func main() {
 	n := fs.Int("n", 50, "concurrent: parallel Runs; bench: sequential Runs")
 	size := fs.Int("size", 16<<20, "big-arg: argument size in bytes")
 	maxDelay := fs.Int("max-delay-ms", 200, "concurrent: Runs take 0..max-delay-ms (spread so answers come out of order)")
+	warmup := fs.Int("warmup", 0, "bench: unmeasured Runs after the first one")
 	idle := fs.Duration("idle", 65*time.Second, "keepalive: idle time before the next Run")
 	_ = fs.Parse(os.Args[2:])
 
@@ -61,7 +66,7 @@ func main() {
 	var compact strings.Builder
 	_ = json.NewEncoder(&compact).Encode(json.RawMessage(*config)) // compacted, as ResolveMetricArgs re-encodes it
 	emit(runScenario(scenario, options{plugin: *plugin, args: args, pluginName: *name,
-		config: json.RawMessage(strings.TrimSpace(compact.String())), n: *n, size: *size, idle: *idle, maxDelayMs: *maxDelay}))
+		config: json.RawMessage(strings.TrimSpace(compact.String())), n: *n, size: *size, idle: *idle, maxDelayMs: *maxDelay, warmup: *warmup}))
 }
 
 func emit(r *result) {
