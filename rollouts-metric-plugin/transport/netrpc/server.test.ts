@@ -200,9 +200,15 @@ describe('net/rpc server codec: behaviour', () => {
       },
       Bad: async () => ({ type: t.int, value: 'not a number' }),
       Ok: async () => ({ type: t.string, value: 'ok' }),
+      BadString: async () => ({ type: t.string, value: 42 }),
     });
     await expect(client.call('Plugin.Fails', t.bool, true)).rejects.toThrow('invalid args RunArgs');
     await expect(client.call('Plugin.Bad', t.bool, true)).rejects.toThrow(/^rpc: cannot encode reply for Plugin.Bad: /);
+    expect(await client.call('Plugin.Ok', t.bool, true)).toBe('ok');
+    // A type already written on this stream, then a bad value of it: still an error, and the stream stays sound.
+    await expect(client.call('Plugin.BadString', t.bool, true)).rejects.toThrow(/^rpc: cannot encode reply for Plugin.BadString: /);
+    expect(await client.call('Plugin.Ok', t.bool, true)).toBe('ok');
+    await expect(client.call('Plugin.Bad', t.bool, true)).rejects.toThrow(/^rpc: cannot encode reply/);
     expect(await client.call('Plugin.Ok', t.bool, true)).toBe('ok');
   });
 

@@ -77,29 +77,35 @@ export class NetRpcServer {
       log.debug('rpc stream error', { error: err.message });
     });
 
+    // Reply types already written whole on this stream: their definitions (and Response's) are on the wire, so a
+    // failed encode of another value of such a type commits nothing new (reply types hold no interfaces).
+    const proven = new Set<GoType>();
+    const encodeResponse = (header: Header, errorText: string, body: Reply): Buffer =>
+      // Header first, then body, as Go's codec does (same type ids, same bytes).
+      Buffer.concat([
+        encoder.encode(ResponseHeaderType, { ServiceMethod: header.serviceMethod, Seq: header.seq, Error: errorText }),
+        encoder.encode(body.type, body.value),
+      ]);
+
     const respond = (header: Header, reply: Reply | undefined, error: string): void => {
       if (broken || stream.destroyed || stream.writableEnded) return;
       let errorText = error;
-      let body: Reply = { type: EmptyStructType, value: {} };
+      let bytes: Buffer | undefined;
       if (errorText === '' && reply) {
         try {
-          // Dry run on a scratch encoder: a value that cannot be encoded must fail before the stream's encoder
-          // has committed (as sent) the type definitions of a response that would never be written.
-          new GobEncoder().encode(reply.type, reply.value);
-          body = reply;
+          // Otherwise a dry run on a scratch encoder: a value that cannot be encoded must fail before the stream's
+          // encoder has committed (as sent) definitions of a response that would never be written.
+          if (!proven.has(reply.type)) new GobEncoder().encode(reply.type, reply.value);
+          bytes = encodeResponse(header, '', reply);
+          proven.add(reply.type);
         } catch (err) {
           errorText = `rpc: cannot encode reply for ${header.serviceMethod}: ${errorMessage(err)}`;
           log.error('cannot encode reply', { method: header.serviceMethod, error: errorMessage(err) });
         }
       }
-      // Header first, then body, as Go's codec does (same type ids, same bytes); one write, so responses to
-      // concurrent calls never interleave.
-      const head = encoder.encode(ResponseHeaderType, {
-        ServiceMethod: header.serviceMethod,
-        Seq: header.seq,
-        Error: errorText,
-      });
-      stream.write(Buffer.concat([head, encoder.encode(body.type, body.value)]));
+      bytes ??= encodeResponse(header, errorText, { type: EmptyStructType, value: {} });
+      // One write, so responses to concurrent calls never interleave.
+      stream.write(bytes);
     };
 
     for (;;) {
