@@ -31,6 +31,19 @@ describe('TS yamux server ↔ Go yamux client', () => {
     expect(session.streamCount).toBe(0);
   });
 
+  it('honours a 1 MiB receive window announced to Go (its sender uses it, we never see it exceeded)', async () => {
+    const errors: Error[] = [];
+    const { report, session } = await withGoClient(
+      'client-echo',
+      ['4', String(4 << 20)],
+      (s) => s.on('stream', (st: YamuxStream) => echo(st, errors)),
+      { maxStreamWindow: 1 << 20 },
+    );
+    expect(report).toMatchObject({ streams: 4, ok: 4, errors: null });
+    expect(session.error).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
+
   it('answers Go pings and keeps serving streams', async () => {
     const errors: Error[] = [];
     const { report, session } = await withGoClient('ping', ['5'], (s) =>

@@ -296,3 +296,61 @@ describe('TS client ↔ TS server', () => {
     expect(() => client.openStream()).toThrow(/session is closed/);
   });
 });
+
+describe('misbehaving local handlers', () => {
+  it('a throwing stream handler resets only its own stream', async () => {
+    const peer = server();
+    let calls = 0;
+    peer.session.on('stream', (s: YamuxStream) => {
+      s.on('error', () => undefined);
+      if (++calls === 1) throw new Error('handler bug');
+      s.resume();
+    });
+    peer.frame(WindowUpdate, Flag.SYN, 1, 0);
+    peer.frame(WindowUpdate, Flag.SYN, 3, 0);
+    await peer.settle();
+    expect(summary(peer)).toEqual([`1/${Flag.ACK}/1/0`, `1/${Flag.RST}/1/0`, `1/${Flag.ACK}/3/0`]);
+    expect(peer.session.closed).toBe(false);
+    expect(peer.session.streamCount).toBe(1);
+  });
+
+  it('a throwing data handler resets only its own stream', async () => {
+    const peer = server();
+    const errors: string[] = [];
+    peer.session.on('stream', (s: YamuxStream) => {
+      s.on('error', (e) => errors.push(e.message));
+      s.on('data', () => {
+        if (s.id === 1) throw new Error('reader bug');
+      });
+    });
+    peer.frame(WindowUpdate, Flag.SYN, 1, 0);
+    peer.frame(WindowUpdate, Flag.SYN, 3, 0);
+    await peer.settle(); // both streams flowing: 'data' now fires inside the session's frame handling
+    peer.frame(Data, 0, 1, Buffer.from('a'));
+    peer.frame(Data, 0, 3, Buffer.from('b'));
+    await peer.settle();
+    expect(errors).toEqual(['yamux: reader of stream 1 threw: reader bug']);
+    expect(peer.session.closed).toBe(false);
+    expect(peer.session.streamCount).toBe(1);
+  });
+});
+
+describe('a larger maxStreamWindow', () => {
+  it('is announced with the SYN and ACK, as Go does, and lets the peer send that much', async () => {
+    const peer = server({ maxStreamWindow: 1 << 20 });
+    peer.session.openStream();
+    peer.frame(WindowUpdate, Flag.SYN, 1, 0);
+    peer.session.on('stream', () => undefined);
+    peer.frame(Data, 0, 1, Buffer.alloc(1 << 20));
+    await peer.settle();
+    expect(summary(peer)).toEqual([`1/${Flag.SYN}/2/${(1 << 20) - WINDOW}`, `1/${Flag.ACK}/1/${(1 << 20) - WINDOW}`]);
+    expect(peer.session.closed).toBe(false);
+    peer.frame(Data, 0, 1, Buffer.alloc(1));
+    await expectProtocolClose(peer, /recv window exceeded/);
+  });
+
+  it('below 256 KiB is refused, like Go VerifyConfig', () => {
+    expect(() => server({ maxStreamWindow: 1000 })).toThrow(/maxStreamWindow must be between 262144/);
+  });
+});
+

@@ -87,9 +87,9 @@ export class YamuxSession extends EventEmitter {
     this.keepaliveIntervalMs = nonNegative('keepaliveIntervalMs', options.keepaliveIntervalMs ?? 30_000);
     this.keepaliveTimeoutMs = nonNegative('keepaliveTimeoutMs', options.keepaliveTimeoutMs ?? 10_000);
     this.windowSize = nonNegative('maxStreamWindow', options.maxStreamWindow ?? INITIAL_STREAM_WINDOW);
-    if (this.windowSize !== INITIAL_STREAM_WINDOW) {
-      // Larger windows would need an initial WindowUpdate; Go's DefaultConfig never does that, so neither do we.
-      throw new RangeError(`yamux: maxStreamWindow must be ${INITIAL_STREAM_WINDOW} (the protocol's initial window)`);
+    if (this.windowSize < INITIAL_STREAM_WINDOW || this.windowSize > 0xffff_ffff) {
+      // Go's VerifyConfig refuses windows below the protocol's initial 256 KiB too.
+      throw new RangeError(`yamux: maxStreamWindow must be between ${INITIAL_STREAM_WINDOW} and 2^32-1, got ${this.windowSize}`);
     }
     this.acceptBacklog = nonNegative('acceptBacklog', options.acceptBacklog ?? 256);
     // Go: clients open odd ids from 1, servers even ids from 2.
@@ -143,8 +143,8 @@ export class YamuxSession extends EventEmitter {
     const stream = new YamuxStream(this.host, id, this.windowSize, true);
     this.streams.set(id, stream);
     this.stats.streamsOpened++;
-    // Go's OpenStream announces the stream at once with WindowUpdate{SYN, delta 0}.
-    this.sendFrame(FrameType.WindowUpdate, Flag.SYN, id, 0);
+    // Go's OpenStream announces the stream at once with WindowUpdate{SYN}; the delta is 0 for a 256 KiB window.
+    this.sendFrame(FrameType.WindowUpdate, Flag.SYN, id, stream.openingWindowDelta());
     return stream;
   }
 
@@ -232,12 +232,19 @@ export class YamuxSession extends EventEmitter {
       this.stats.framesDiscarded++;
       return;
     }
-    if (h.type === FrameType.Data) {
-      stream.receive(payload);
-    } else if (!stream.windowUpdate(h.length)) {
-      throw new YamuxProtocolError(`yamux: window update overflows the send window on stream ${h.streamId}`);
+    let violation: string | undefined;
+    try {
+      if (h.type === FrameType.Data) {
+        stream.receive(payload);
+      } else if (!stream.windowUpdate(h.length)) {
+        throw new YamuxProtocolError(`yamux: window update overflows the send window on stream ${h.streamId}`);
+      }
+      violation = stream.applyFlags(h.flags & ~Flag.SYN);
+    } catch (err) {
+      if (err instanceof YamuxError) throw err;
+      // Our 'data'/'end' events run the reader's code synchronously; if it throws, only its stream pays.
+      violation = `yamux: reader of stream ${h.streamId} threw: ${errorMessage(err)}`;
     }
-    const violation = stream.applyFlags(h.flags & ~Flag.SYN);
     if (violation !== undefined) stream.abort(violation);
   }
 
@@ -256,10 +263,19 @@ export class YamuxSession extends EventEmitter {
     this.streams.set(id, stream);
     this.stats.streamsAccepted++;
     // Go ACKs only when the application calls Accept; we ACK at once so the host's 75 s open timeout can't fire.
-    this.sendFrame(FrameType.WindowUpdate, Flag.ACK, id, 0);
-    if (this.listenerCount('stream') > 0) this.emit('stream', stream);
+    this.sendFrame(FrameType.WindowUpdate, Flag.ACK, id, stream.openingWindowDelta());
+    if (this.listenerCount('stream') > 0) this.deliver(stream);
     else this.backlog.push(stream);
     return true;
+  }
+
+  /** A throwing 'stream' handler resets its own stream, not the session. */
+  private deliver(stream: YamuxStream): void {
+    try {
+      this.emit('stream', stream);
+    } catch (err) {
+      stream.abort(`yamux: 'stream' handler for stream ${stream.id} threw: ${errorMessage(err)}`);
+    }
   }
 
   /** Frames for ids that were never opened are garbage, not a late frame for a closed stream. */
@@ -354,7 +370,7 @@ export class YamuxSession extends EventEmitter {
     process.nextTick(() => {
       while (this.backlog.length > 0 && this.listenerCount('stream') > 0) {
         const stream = this.backlog.shift() as YamuxStream;
-        if (!stream.destroyed) this.emit('stream', stream);
+        if (!stream.destroyed) this.deliver(stream);
       }
     });
   };
@@ -419,6 +435,10 @@ export class YamuxSession extends EventEmitter {
 }
 
 function ignore(): void {}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
 
 function nonNegative(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) throw new RangeError(`yamux: ${name} must be a non-negative integer, got ${value}`);

@@ -1,6 +1,6 @@
 // One yamux stream as a Node Duplex: end() = FIN, destroy() = RST. Flow control follows hashicorp/yamux stream.go.
 import { Duplex } from 'node:stream';
-import { Flag, FrameType } from './frame.js';
+import { Flag, FrameType, INITIAL_STREAM_WINDOW } from './frame.js';
 import { ReceiveWindow, SendWindow } from './window.js';
 import { YamuxSessionClosedError, YamuxStreamResetError } from './errors.js';
 
@@ -42,12 +42,12 @@ export class YamuxStream extends Duplex {
   constructor(
     private readonly host: StreamHost,
     readonly id: number,
-    windowSize: number,
+    maxWindow: number,
     openedLocally: boolean,
   ) {
     super({ allowHalfOpen: true, readableHighWaterMark: 64 * 1024, writableHighWaterMark: 64 * 1024 });
-    this.recvWindow = new ReceiveWindow(windowSize);
-    this.sendWindow = new SendWindow(windowSize);
+    this.recvWindow = new ReceiveWindow(maxWindow, INITIAL_STREAM_WINDOW);
+    this.sendWindow = new SendWindow(INITIAL_STREAM_WINDOW);
     this.acknowledged = !openedLocally;
   }
 
@@ -62,6 +62,11 @@ export class YamuxStream extends Duplex {
   }
 
   // ---- called by the session -------------------------------------------------------------------------------
+
+  /** @internal The window delta to announce with our SYN or ACK: 0 unless maxStreamWindow exceeds 256 KiB. */
+  openingWindowDelta(): number {
+    return this.recvWindow.takeAll();
+  }
 
   /** @internal Window check done by the session before the payload is buffered. */
   fitsWindow(length: number): boolean {

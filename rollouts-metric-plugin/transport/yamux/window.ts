@@ -7,8 +7,12 @@ export class ReceiveWindow {
   /** Bytes received but not yet handed to the local reader. */
   private held = 0;
 
-  constructor(readonly max: number) {
-    this.remaining = max;
+  /** Both sides assume `initial` (the protocol's 256 KiB); a larger `max` is announced with the SYN or ACK. */
+  constructor(
+    readonly max: number,
+    initial: number = max,
+  ) {
+    this.remaining = Math.min(initial, max);
   }
 
   get available(): number {
@@ -33,6 +37,13 @@ export class ReceiveWindow {
   consumed(n: number): void {
     if (n > this.held) throw new RangeError(`consumed ${n} bytes but only ${this.held} held`);
     this.held -= n;
+  }
+
+  /** Everything not yet advertised, threshold or not: Go sends it with the SYN/ACK (flags pending). */
+  takeAll(): number {
+    const delta = this.max - this.held - this.remaining;
+    this.remaining += delta;
+    return delta;
   }
 
   /** Go's rule: advertise the freed space only once it reaches half the window (fewer tiny updates). */
