@@ -54,7 +54,7 @@ describe('half-close (FIN) in both directions', () => {
 });
 
 describe('RST', () => {
-  it('our destroy() resets only that stream; Go sees "connection reset" and the session lives on', async () => {
+  it('our destroy() resets only that stream mid-transfer; Go sees "connection reset", the session lives on', async () => {
     const errors: Error[] = [];
     const { report, session } = await withGoClient('rst', [], (s) => {
       const accept = acceptor(s);
@@ -66,7 +66,8 @@ describe('RST', () => {
     });
     expect(report).toMatchObject({
       aReadError: 'connection reset',
-      aWriteError: 'connection reset',
+      aWriteError: 'connection reset', // the blocked 1 MiB write wakes up with the reset
+      aLateWriteError: 'connection reset',
       bOK: true,
       sessionClosed: false,
       goStreamsLeft: 0,
@@ -174,6 +175,7 @@ describe('receive back-pressure', () => {
       })();
     });
     const result = await checks;
+    console.log(`yamux back-pressure: Go blocked after ${result.phases.join(' / ')} bytes; released ${result.released.join(' / ')}`);
     expect(report).toMatchObject({ total: TOTAL, writeError: '' });
     // Phase 1: we read nothing, so Go could send exactly one window.
     expect(result.phases[0]).toBe(WINDOW);

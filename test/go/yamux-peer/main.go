@@ -311,17 +311,23 @@ func halfClose(s *yamux.Session) map[string]any {
 }
 
 func rst(s *yamux.Session) map[string]any {
+	// A: a 1 MiB write is in flight (and blocked on the window) when the TS side resets the stream.
 	a, _ := s.OpenStream()
-	_, _ = a.Write([]byte("reset"))
+	writeErr := make(chan error, 1)
+	go func() {
+		_, err := a.Write(payload(1, 1<<20))
+		writeErr <- err
+	}()
 	_, aReadErr := io.ReadAll(a)
-	_, aWriteErr := a.Write([]byte("more"))
+	aWriteErr := <-writeErr
+	_, aLateWriteErr := a.Write([]byte("more"))
 	b, _ := s.OpenStream()
 	got, berr := echoOnce(b, []byte("still alive"))
 	closed := s.IsClosed()
 	left := streamsLeft(s)
 	_ = s.Close()
 	return map[string]any{
-		"aReadError": errString(aReadErr), "aWriteError": errString(aWriteErr),
+		"aReadError": errString(aReadErr), "aWriteError": errString(aWriteErr), "aLateWriteError": errString(aLateWriteErr),
 		"bOK": berr == nil && string(got) == "still alive", "sessionClosed": closed, "goStreamsLeft": left,
 	}
 }
