@@ -153,3 +153,51 @@ export function evaluateTrigger(condition: TriggerCondition, app: JsonObject): P
     });
   });
 }
+
+export const ENGINE = join(REPO, '.cache/bin/notifications-engine');
+
+export interface EngineResult {
+  trigger: string;
+  condition: number;
+  triggered: boolean;
+  oncePer: string;
+  destinations: string[];
+  error: string;
+}
+
+/**
+ * Runs the real notifications-engine over our shipped ConfigMap and Secret for one Application, with the webhook
+ * URL pointed at `url` (the only change to the shipped config).
+ */
+export function runEngine(app: JsonObject, url: string): Promise<EngineResult[]> {
+  if (!existsSync(ENGINE)) {
+    throw new Error(`${ENGINE} is missing: run \`bash test/setup.sh\` (test/setup.d/notifications.sh builds it)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'notif-engine-'));
+  writeFileSync(join(dir, 'app.json'), JSON.stringify(app));
+  writeFileSync(join(dir, 'commits.json'), JSON.stringify(COMMITS));
+  const args = [
+    '-configmap', join(REPO, 'manifests/notifications/argocd-notifications-cm.yaml'),
+    '-secret', join(REPO, 'manifests/notifications/argocd-notifications-secret.yaml'),
+    '-app', join(dir, 'app.json'),
+    '-commits', join(dir, 'commits.json'),
+    '-url', url,
+  ];
+  return new Promise((resolve, reject) => {
+    execFile(ENGINE, args, { timeout: 60_000 }, (error, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (error) reject(new Error(`notifications-engine failed: ${stderr || error.message}`));
+      else resolve(stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as EngineResult));
+    });
+  });
+}
+
+/** The token in the shipped example Secret. */
+export function shippedWebhookToken(): string {
+  const secret = parse(readFileSync(join(REPO, 'manifests/notifications/argocd-notifications-secret.yaml'), 'utf8')) as {
+    stringData: Record<string, string>;
+  };
+  const token = secret.stringData['argo-otel-webhook-token'];
+  if (!token) throw new Error('argo-otel-webhook-token missing from argocd-notifications-secret.yaml');
+  return token;
+}
