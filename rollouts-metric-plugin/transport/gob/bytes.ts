@@ -110,15 +110,29 @@ export class ByteWriter {
 
   /** Length-prefixed UTF-8 string. */
   string(s: string): void {
-    const max = s.length * 3;
-    this.grow(max + 9);
-    if (max < 128) {
-      // The count fits one byte whatever the UTF-8 length: write the bytes after a placeholder.
+    const n = s.length;
+    if (n < 128) {
+      this.grow(n * 3 + 1);
       const at = this.len;
-      const written = this.buf.write(s, at + 1, max, 'utf8');
-      this.buf[at] = written;
-      this.len = at + 1 + written;
-      return;
+      const buf = this.buf;
+      // ASCII fast path: most names and values; the count then equals the length.
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + 1 + i] = c;
+      }
+      if (i === n) {
+        buf[at] = n;
+        this.len = at + 1 + n;
+        return;
+      }
+      const written = buf.write(s, at + 1, n * 3, 'utf8');
+      if (written < 128) {
+        buf[at] = written;
+        this.len = at + 1 + written;
+        return;
+      }
     }
     const b = Buffer.from(s, 'utf8');
     this.uint(b.length);

@@ -63,6 +63,8 @@ export class DecoderCore {
   private readonly wire = new Map<number, WireType>();
   private readonly added: number[] = [];
   private plans = new Map<number, DecodeFn>();
+  /** Ids whose plans the current top-level compile created (dropped together if it fails). */
+  private compiling: number[] | undefined;
   private readonly reader = new MessageReader(EMPTY);
   private feed: MessageFeed = { next: () => undefined };
   /** Messages taken from the feed during the current value. */
@@ -149,13 +151,16 @@ export class DecoderCore {
   private planFor(id: number, typeDepth: number): DecodeFn {
     const known = this.plans.get(id);
     if (known !== undefined) return known;
-    const before = new Set(this.plans.keys());
+    const outermost = this.compiling === undefined;
+    if (outermost) this.compiling = [];
     try {
       return this.compile(id, typeDepth);
     } catch (e) {
       // Drop half-built plans: some may hold the placeholder of one that failed.
-      for (const k of [...this.plans.keys()]) if (!before.has(k)) this.plans.delete(k);
+      if (outermost) for (const k of this.compiling!) this.plans.delete(k);
       throw e;
+    } finally {
+      if (outermost) this.compiling = undefined;
     }
   }
 
@@ -172,6 +177,7 @@ export class DecoderCore {
     let impl: DecodeFn | undefined;
     const self: DecodeFn = (r, depth) => impl!(r, depth);
     this.plans.set(id, self);
+    this.compiling?.push(id);
     const maxDepth = this.limits.maxDepth;
     const maxElements = this.limits.maxElements;
     const enter = (depth: number): number => {

@@ -76,16 +76,21 @@ export class GobEncoder {
   private nextId = FIRST_ID;
   private writers: ByteWriter[] = [];
   private addedThisEncode: GoType[] = [];
+  // Reused across encode() calls (the result is copied out).
+  private readonly out = new ByteWriter(1024);
+  private readonly top = new ByteWriter(512);
 
   encode(type: GoType, value: unknown): Buffer {
     const idBefore = this.nextId;
     this.addedThisEncode = [];
-    const out = new ByteWriter(1024);
+    const out = this.out;
+    const b = this.top;
+    out.reset();
+    b.reset();
     this.writers = [out];
     try {
       if (type.kind === 'ptr' && value == null) fail(goTypeName(type), 'cannot encode nil pointer at top level');
       const base = basePointee(type);
-      const b = new ByteWriter(512);
       this.sendTypeDescriptor(b, base);
       b.int(this.idOf(base));
       this.encodeTop(b, base, value, goTypeName(base));
