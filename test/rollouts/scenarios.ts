@@ -136,9 +136,8 @@ export const scenarios: Scenario[] = [
     name: 'metadata',
     run: async (target) => {
       const r = await hostOk('metadata', target);
-      const md = r.data['metadata'] as Record<string, string> | null;
-      expect(md === null || typeof md === 'object').toBe(true);
-      expect(md?.['error'] ?? '').toBe('');
+      // The fixed provider's metadata, the same from the TS plugin and the Go baseline.
+      expect(r.data['metadata']).toEqual({ provider: 'fixed', phase: 'Successful' });
     },
   },
   {
@@ -190,6 +189,17 @@ export const scenarios: Scenario[] = [
       expect(r.data['secondPid']).not.toBe(r.data['firstPid']);
       expectFixedSuccess(measurement(r, 'first'));
       expectFixedSuccess(measurement(r, 'second'));
+    },
+  },
+  {
+    name: 'crash: a SIGKILLed plugin is replaced by the next measurement',
+    run: async (target) => {
+      const r = await hostOk('crash', target);
+      expectFixedSuccess(measurement(r));
+      expect(r.data['newPid']).not.toBe(r.data['crashedPid']);
+      expect(alive(Number(r.data['crashedPid']))).toBe(false);
+      // The controller's way: at most one measurement errors ("could not ping plugin …") before the restart.
+      expect((r.data['failedAttempts'] as string[]).length).toBeLessThanOrEqual(1);
     },
   },
 ];

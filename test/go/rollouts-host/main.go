@@ -20,7 +20,7 @@ func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 
 const usage = `usage: rollouts-host <scenario> --plugin PATH [--arg A]... [flags]
 scenarios: dispense init ping run invalid-config async resume terminate garbage-collect metadata type
-           concurrent big-arg keepalive kill restart bench gob-first-id
+           concurrent big-arg keepalive kill restart crash bench gob-first-id
        rollouts-host relay --out FILE -- PLUGIN [ARGS...]   (a wire-measuring plugin wrapper)`
 
 func main() {

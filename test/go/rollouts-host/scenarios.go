@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/argoproj/argo-rollouts/metricproviders/plugin/rpc"
@@ -284,6 +285,8 @@ func runScenario(name string, o options) *result {
 		}
 	case "restart":
 		restart(r, s, o)
+	case "crash":
+		crash(r, s, o)
 	case "bench":
 		bench(r, s, o)
 	default:
@@ -435,5 +438,39 @@ func bench(r *result, s *pluginSystem, o options) {
 	firstBytes, laterBytes, err := requestSizes("Plugin.Run", rpc.RunArgs{AnalysisRun: run, Metric: metric})
 	if err == nil {
 		r.Data["firstRunRequestBytes"], r.Data["laterRunRequestBytes"] = firstBytes, laterBytes
+	}
+}
+
+// crash SIGKILLs the plugin between measurements. The controller's next measurement either sees Exited() and
+// starts a new plugin, or its Ping fails, it Kills the client and errors that measurement; the one after restarts.
+func crash(r *result, s *pluginSystem, o options) {
+	run, metric := analysisRun(o.pluginName, o.config), pluginMetric(o.pluginName, o.config)
+	if _, ok := measured(r, s, "before", func(p rpc.MetricProviderPlugin) v1alpha1.Measurement { return p.Run(run, metric) }); !ok {
+		return
+	}
+	crashed := s.pid()
+	if err := syscall.Kill(crashed, syscall.SIGKILL); err != nil {
+		r.problem("kill %d: %v", crashed, err)
+		return
+	}
+	failedAttempts := []string{}
+	for attempt := 0; attempt < 3; attempt++ {
+		p, err := s.start()
+		if err != nil {
+			failedAttempts = append(failedAttempts, err.Error())
+			continue
+		}
+		m := p.Run(run, metric)
+		r.Data["measurement"] = toJSON(m, true)
+		checkMeasurement(r, "after crash", m)
+		checkFixed(r, "after crash", m, expectedAnswer(o.config))
+		break
+	}
+	r.Data["failedAttempts"], r.Data["crashedPid"], r.Data["newPid"] = failedAttempts, crashed, s.pid()
+	if r.Data["measurement"] == nil {
+		r.problem("no measurement after the crash: %v", failedAttempts)
+	}
+	if s.pid() == crashed {
+		r.problem("still using the crashed plugin %d", crashed)
 	}
 }
