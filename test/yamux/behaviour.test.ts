@@ -1,11 +1,23 @@
 // Half-close, RST, GoAway and receive back-pressure against the real Go hashicorp/yamux v0.1.1.
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { echo, ensurePeer, killPeers, readAll, readLine, sha256, withGoClient, withGoServer } from './go-peer.js';
+import {
+  echo,
+  ensurePeer,
+  killPeers,
+  readAll,
+  readLine,
+  sha256,
+  startPeer,
+  tempSocket,
+  withGoClient,
+  withGoServer,
+} from './go-peer.js';
 import {
   YamuxRemoteGoAwayError,
+  YamuxSession,
   YamuxStreamResetError,
-  type YamuxSession,
   type YamuxStream,
 } from '../../rollouts-metric-plugin/transport/yamux/index.js';
 
@@ -187,5 +199,43 @@ describe('receive back-pressure', () => {
     expect(result.sha).toBe(report.sha);
     expect(result.goSha).toBe(report.sha);
     expect(session.streamCount).toBe(0);
+  });
+});
+
+describe('a peer that dies mid-transfer', () => {
+  it('closes our session cleanly: streams end, nothing is thrown, nothing is left', async () => {
+    const sock = tempSocket();
+    let session: YamuxSession | undefined;
+    const streams: YamuxStream[] = [];
+    const streamErrors: Error[] = [];
+    let killed!: () => void;
+    const gotData = new Promise<void>((ok) => (killed = ok));
+    const server = createServer((conn) => {
+      session = new YamuxSession(conn, { role: 'server' });
+      session.on('stream', (st: YamuxStream) => {
+        streams.push(st);
+        st.on('error', (e) => streamErrors.push(e));
+        st.once('data', () => killed());
+        st.pipe(st);
+      });
+    });
+    await new Promise<void>((ok) => server.listen(sock.path, ok));
+    const peer = startPeer('client-echo', sock.path, ['8', String(16 << 20)]);
+    peer.exited.catch(() => undefined); // it is killed on purpose
+    try {
+      await gotData;
+      peer.child.kill('SIGKILL');
+      await new Promise((ok) => session!.once('close', ok));
+      expect(session!.closed).toBe(true);
+      expect(session!.streamCount).toBe(0);
+      expect(session!.pendingPings).toBe(0);
+      expect(streams.length).toBeGreaterThan(0);
+      await new Promise((ok) => setImmediate(ok));
+      expect(streams.every((st) => st.destroyed)).toBe(true);
+      expect(streamErrors).toEqual([]); // the peer going away is a clean shutdown, as in Go
+    } finally {
+      server.close();
+      sock.cleanup();
+    }
   });
 });

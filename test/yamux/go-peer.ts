@@ -34,7 +34,7 @@ export function killPeers(): void {
   running.clear();
 }
 
-function startPeer(mode: string, socket: string, args: string[]): Peer {
+export function startPeer(mode: string, socket: string, args: string[]): Peer {
   const child = spawn(PEER, [mode, socket, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   child.on('exit', () => running.delete(child));
@@ -56,7 +56,7 @@ function startPeer(mode: string, socket: string, args: string[]): Peer {
   return { child, lines, stderr, exited };
 }
 
-function tempSocket(): { path: string; cleanup: () => void } {
+export function tempSocket(): { path: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'yamux-'));
   return { path: join(dir, 's'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
