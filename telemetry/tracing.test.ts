@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_FLUSH_TIMEOUT_MS, otlpEndpoint, startTracing } from './tracing.js';
 
-const KEYS = ['OTEL_SDK_DISABLED', 'OTEL_TRACES_EXPORTER', 'ARGO_OTEL_FLUSH_TIMEOUT_MS', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
+const KEYS = ['OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_SDK_DISABLED', 'OTEL_TRACES_EXPORTER', 'ARGO_OTEL_FLUSH_TIMEOUT_MS', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
 const saved = Object.fromEntries(KEYS.map((k) => [k, process.env[k]]));
 
 function setEnv(vars: Record<string, string | undefined>): void {
@@ -63,6 +63,16 @@ describe('startTracing env', () => {
     setEnv({ OTEL_TRACES_EXPORTER: 'none', ARGO_OTEL_FLUSH_TIMEOUT_MS: 'soon' });
     expect(startTracing({ serviceName: 's' }).flushTimeoutMs).toBe(DEFAULT_FLUSH_TIMEOUT_MS);
     expect(startTracing({ serviceName: 's', flushTimeoutMs: -1 }).flushTimeoutMs).toBe(DEFAULT_FLUSH_TIMEOUT_MS);
+  });
+
+  it('warns that a non-gRPC OTLP protocol is not built in, and still exports over gRPC', async () => {
+    const writes: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (writes.push(String(chunk)), true));
+    setEnv({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:1' });
+    const t = startTracing({ serviceName: 's', flushTimeoutMs: 200 });
+    expect(t.exporters).toEqual(['otlp']);
+    expect(writes.join('')).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf is not supported');
+    await t.shutdown();
   });
 
   it('picks the traces endpoint before the generic one', () => {

@@ -130,6 +130,10 @@ function envTimeoutSet(env: Env): boolean {
 
 function buildOtlpExporter(env: Env, flushTimeoutMs: number): CountingExporter | undefined {
   const endpoint = otlpEndpoint(env);
+  const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() || 'grpc').toLowerCase();
+  if (protocol !== 'grpc') {
+    warn(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported (only grpc is built in); exporting OTLP/gRPC to ${endpoint}`);
+  }
   try {
     const exporter = new OTLPTraceExporter({
       // A unix socket is a local sidecar/collector: TLS there is never wanted, and the exporter would default to it.
