@@ -7,6 +7,8 @@ import { createLogger, parseLogLevel } from './log.js';
 import type { Logger, LogLevel } from './log.js';
 import { DEFAULT_CALL_TIMEOUT_MS, metricProviderService } from './provider/adapter.js';
 import { fixedProvider } from './provider/fixed.js';
+import { routeByConfigKey } from './provider/router.js';
+import type { MetricProvider } from './provider/types.js';
 import { METRIC_PROVIDER_HANDSHAKE, parseListenAddress } from './transport/goplugin/handshake.js';
 import type { ListenAddress } from './transport/goplugin/handshake.js';
 import type { PluginMap } from './transport/goplugin/session.js';
@@ -43,10 +45,15 @@ function timeoutOption(): Option {
     });
 }
 
+/** Providers by the top-level key of a metric's plugin config; the canary judge registers here as it lands. */
+export function metricProviders(): Record<string, MetricProvider> {
+  return { fixed: fixedProvider() };
+}
+
 export function metricPlugins(options: CommonOptions, logger: Logger): PluginMap {
+  const provider = routeByConfigKey(metricProviders());
   return {
-    [METRIC_PROVIDER_PLUGIN_NAME]: () =>
-      metricProviderService(fixedProvider(), { callTimeoutMs: options.callTimeout, logger }),
+    [METRIC_PROVIDER_PLUGIN_NAME]: () => metricProviderService(provider, { callTimeoutMs: options.callTimeout, logger }),
   };
 }
 
