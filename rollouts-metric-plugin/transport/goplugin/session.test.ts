@@ -129,4 +129,21 @@ describe('go-plugin session', () => {
     expect(await decoder.decode()).toBe('hi');
     yamux.close();
   });
+
+  it('a connection that sends garbage ends only its own session, with a reason logged', async () => {
+    const [pluginEnd, hostEnd] = memoryPipe();
+    const lines: Array<Record<string, unknown>> = [];
+    const session = servePluginConnection(pluginEnd, {
+      plugins: {},
+      logger: createLogger({ level: 'debug', write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) }),
+      yamux: { keepaliveIntervalMs: 0 },
+    });
+    hostEnd.on('data', () => {});
+    hostEnd.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    await session.closed;
+    expect(lines).toContainEqual(expect.objectContaining({ '@message': 'session closed' }));
+    const other = start();
+    await other.host.ping();
+    other.host.close();
+  });
 });
