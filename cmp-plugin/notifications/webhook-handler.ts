@@ -7,7 +7,7 @@ import type { Tracer } from '@opentelemetry/api';
 import { RecentKeys } from './recent-keys.js';
 import { SyncEventError, isCompleted, parseSyncEvent, type CompletedPhase, type SyncEvent } from './sync-event.js';
 import { resolveSyncLineage } from './sync-lineage.js';
-import { recordSyncSpan, syncOperationKey, syncSpanIds } from './sync-span.js';
+import { recordSyncSpan, syncOperationKey } from './sync-span.js';
 
 export const SYNC_EVENTS_PATH = '/v1/argocd/sync-events';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -71,7 +71,7 @@ export function createSyncWebhookHandler(options: SyncWebhookOptions): (req: Inc
     throw new Error('sharedSecret is empty; omit it to disable authentication or set a real secret');
   }
   const expected = options.sharedSecret === undefined ? undefined : digest(options.sharedSecret.trim());
-  const seen = new RecentKeys(options.dedupeCapacity ?? DEFAULT_DEDUPE_CAPACITY);
+  const seen = new RecentKeys<{ traceId: string; spanId: string }>(options.dedupeCapacity ?? DEFAULT_DEDUPE_CAPACITY);
 
   function handleEvent(res: ServerResponse, event: SyncEvent): void {
     if (!isCompleted(event.phase)) {
@@ -83,13 +83,14 @@ export function createSyncWebhookHandler(options: SyncWebhookOptions): (req: Inc
     }
     const completed = event as SyncEvent & { phase: CompletedPhase };
     const key = syncOperationKey(completed);
-    if (seen.has(key)) {
-      send(res, 200, { status: 'duplicate', reason: 'this operation outcome was already recorded', ...syncSpanIds(completed) });
+    const earlier = seen.get(key);
+    if (earlier) {
+      send(res, 200, { status: 'duplicate', reason: 'this operation outcome was already recorded', ...earlier });
       return;
     }
     const lineage = resolveSyncLineage(completed);
     const ids = recordSyncSpan(options.tracer, completed, lineage);
-    seen.add(key);
+    seen.add(key, ids);
     send(res, 200, {
       status: 'recorded',
       ...ids,
