@@ -295,6 +295,24 @@ describe('sync webhook → SYNC spans', () => {
     expect(replies[0]?.json.reason).toContain('Authorization');
   });
 
+  it('concurrent deliveries: 10 operations each sent twice among 20 bad requests → 10 spans, every request answered', async () => {
+    const good = JSON.parse(await renderedBody(succeededApplication())) as Record<string, unknown>;
+    const ops = Array.from({ length: 10 }, (_v, i) => {
+      const minute = String(10 + i).padStart(2, '0');
+      return JSON.stringify({ ...good, app: 'concurrent', startedAt: `2026-11-30T17:${minute}:00Z`, finishedAt: `2026-11-30T17:${minute}:30Z` });
+    });
+    const bodies = [...ops, ...ops, ...Array.from({ length: 20 }, (_v, i) => (i % 2 ? '{"app":' : JSON.stringify({ ...good, phase: 'Nope' })))];
+    const replies = await withWebhook(async ({ url }) => Promise.all(bodies.map((b) => post(url, b))));
+    const count = (status: string): number => replies.filter((r) => r.json.status === status).length;
+    expect({ recorded: count('recorded'), duplicate: count('duplicate'), rejected: count('rejected') }).toEqual({
+      recorded: 10,
+      duplicate: 10,
+      rejected: 20,
+    });
+    const traceIds = new Set(replies.filter((r) => r.json.status === 'recorded').map((r) => r.json.traceId));
+    expect(receiver.spans.filter((s) => s.name === 'SYNC concurrent' && traceIds.has(s.traceId))).toHaveLength(10);
+  });
+
   it('answers every malformed request with a 4xx naming the problem, and keeps serving', async () => {
     const good = JSON.parse(await renderedBody(succeededApplication())) as Record<string, unknown>;
     const variant = (patch: Record<string, unknown>): string => JSON.stringify({ ...good, ...patch });
