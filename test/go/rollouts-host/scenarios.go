@@ -441,8 +441,8 @@ func bench(r *result, s *pluginSystem, o options) {
 	}
 }
 
-// crash SIGKILLs the plugin between measurements. The controller's next measurement either sees Exited() and
-// starts a new plugin, or its Ping fails, it Kills the client and errors that measurement; the one after restarts.
+// crash SIGKILLs the plugin (or the launcher) between measurements; the controller's next measurement sees
+// Exited() and starts a new one (if its Ping fails instead, it Kills the client and errors that measurement).
 func crash(r *result, s *pluginSystem, o options) {
 	run, metric := analysisRun(o.pluginName, o.config), pluginMetric(o.pluginName, o.config)
 	if _, ok := measured(r, s, "before", func(p rpc.MetricProviderPlugin) v1alpha1.Measurement { return p.Run(run, metric) }); !ok {
@@ -453,6 +453,13 @@ func crash(r *result, s *pluginSystem, o options) {
 		r.problem("kill %d: %v", crashed, err)
 		return
 	}
+	// The next reconcile comes after go-plugin noticed the exit. (Sooner, a standalone plugin fails its Ping, while
+	// through a launcher the sidecar session outlives the launcher and keeps answering.)
+	deadline := time.Now().Add(2 * time.Second)
+	for !s.client.Exited() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.Data["exitNoticed"] = s.client.Exited()
 	failedAttempts := []string{}
 	for attempt := 0; attempt < 3; attempt++ {
 		p, err := s.start()
