@@ -9,6 +9,11 @@ export class YamuxProtocolError extends YamuxError {
   override name = 'YamuxProtocolError';
 }
 
+/** The peer closed the session with GoAway(protocol or internal error); we close without answering. */
+export class YamuxPeerGoAwayError extends YamuxError {
+  override name = 'YamuxPeerGoAwayError';
+}
+
 /** The session is (or was) closed; carries the reason it closed, if any. */
 export class YamuxSessionClosedError extends YamuxError {
   override name = 'YamuxSessionClosedError';

@@ -8,6 +8,7 @@ export { YamuxSession, type YamuxOptions, type YamuxSessionStats } from './sessi
 export { YamuxStream } from './stream.js';
 export {
   YamuxError,
+  YamuxPeerGoAwayError,
   YamuxProtocolError,
   YamuxRemoteGoAwayError,
   YamuxSessionClosedError,

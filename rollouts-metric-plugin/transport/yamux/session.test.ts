@@ -178,6 +178,7 @@ describe('protocol errors close the session with GoAway(1) and a clear error', (
     peer.frame(GoAway, 0, 0, GoAwayCode.ProtocolError);
     await peer.settle();
     expect(peer.session.error?.message).toBe('yamux: peer sent GoAway: protocol error');
+    expect(summary(peer)).toEqual([`1/${Flag.ACK}/1/0`]); // no GoAway sent back, as in Go
     expect(errors.map((e) => e.message)).toEqual(['yamux: session closed: yamux: peer sent GoAway: protocol error']);
   });
 });
@@ -354,3 +355,20 @@ describe('a larger maxStreamWindow', () => {
   });
 });
 
+describe('closing from inside a handler', () => {
+  it('ignores the rest of the chunk and leaves nothing behind', async () => {
+    const peer = server();
+    peer.session.on('stream', () => peer.session.close());
+    peer.send(
+      Buffer.concat([
+        frameBytes(WindowUpdate, Flag.SYN, 1, 0),
+        frameBytes(WindowUpdate, Flag.SYN, 3, 0),
+        frameBytes(Ping, Flag.SYN, 0, 1),
+      ]),
+    );
+    await peer.settle();
+    expect(peer.session.closed).toBe(true);
+    expect(peer.session.streamCount).toBe(0);
+    expect(summary(peer)).toEqual([`1/${Flag.ACK}/1/0`]);
+  });
+});

@@ -14,6 +14,7 @@ import {
 } from './frame.js';
 import {
   YamuxError,
+  YamuxPeerGoAwayError,
   YamuxProtocolError,
   YamuxRemoteGoAwayError,
   YamuxSessionClosedError,
@@ -182,6 +183,7 @@ export class YamuxSession extends EventEmitter {
     try {
       this.assembler.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     } catch (err) {
+      if (err instanceof YamuxPeerGoAwayError) return this.shutdown(err); // the peer is already gone: no reply
       const protocol = err instanceof YamuxProtocolError;
       const error = err instanceof Error ? err : new YamuxError(`yamux: ${String(err)}`);
       this.sendGoAwayAndClose(protocol ? GoAwayCode.ProtocolError : GoAwayCode.InternalError, error);
@@ -190,6 +192,7 @@ export class YamuxSession extends EventEmitter {
 
   /** Runs before a Data payload is buffered, so nothing beyond the window is ever held. */
   private onHeader(h: FrameHeader): boolean {
+    if (this.isClosed) return false; // a handler closed the session mid-chunk: ignore the rest
     if (h.type !== FrameType.Data) return true;
     if (h.streamId === 0) throw new YamuxProtocolError(`yamux: Data frame on stream 0 (${describeHeader(h)})`);
     if ((h.flags & Flag.SYN) !== 0 && !this.incomingStream(h.streamId)) return this.discard();
@@ -311,11 +314,11 @@ export class YamuxSession extends EventEmitter {
         this.remoteGoAway = true;
         return;
       case GoAwayCode.ProtocolError:
-        throw new YamuxError('yamux: peer sent GoAway: protocol error');
+        throw new YamuxPeerGoAwayError('yamux: peer sent GoAway: protocol error');
       case GoAwayCode.InternalError:
-        throw new YamuxError('yamux: peer sent GoAway: internal error');
+        throw new YamuxPeerGoAwayError('yamux: peer sent GoAway: internal error');
       default:
-        throw new YamuxProtocolError(`yamux: unexpected GoAway code ${h.length}`);
+        throw new YamuxPeerGoAwayError(`yamux: peer sent GoAway with unexpected code ${h.length}`);
     }
   }
 
