@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GobEncoder, GobSyncDecoder, goTimeToBinary, t } from '../../rollouts-metric-plugin/transport/gob/index.js';
+import { GobEncoder, GobSyncDecoder, goTimeToBinary, goTypeFromWire, isGobInterface, t } from '../../rollouts-metric-plugin/transport/gob/index.js';
+import type { GoType, WireType } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import { Box, INT32_FIELDS, KINDS, Measurement, RpcError, RunArgs, StringMap } from './argo-types.js';
 import { canonical, normalize } from './normal.js';
 import type { Normal } from './normal.js';
@@ -81,6 +82,30 @@ describe('TS encodes, Go decodes into the real types', () => {
       expect(go[i]!.error, `value ${i}: Go error`).toBeUndefined();
       expect(canonical(go[i]!.value!), `value ${i} as Go sees it`).toEqual(canonical(expected[i]!));
       expect(ours[i], `value ${i} as our decoder sees it`).toEqual(canonical(expected[i]!));
+    }
+  });
+
+  it('relay: Go-encoded values of the full v1.9.1 type graph, re-encoded by TS from the received definitions, decode in Go unchanged', () => {
+    const kinds = 'iface:RunArgs,iface:TerminateAndResumeArgs,iface:GarbageCollectArgs,iface:GetMetadataArgs,Measurement,RpcError,Metric,AnalysisRun';
+    const dir = tempDir('gob-relay-');
+    runPeer(['gen', '-seed', '4242', '-n', '120', '-out', dir, '-kinds', kinds]);
+    const lines = readFileSync(join(dir, 'expected.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; value: Normal });
+    const dec = new GobSyncDecoder(readFileSync(join(dir, 'stream.gob')));
+    const byName = (defs: ReadonlyMap<number, WireType>, name: string): GoType => {
+      for (const [id, w] of defs) if (w.struct?.common.name === name) return goTypeFromWire(defs, id);
+      throw new Error(`no definition for ${name}`);
+    };
+    const enc = new GobEncoder();
+    const chunks = lines.map(({ kind }) => {
+      const v = dec.decode();
+      if (isGobInterface(v)) return enc.encode(t.iface, { $interface: v.$interface, type: byName(dec.definitions, v.$interface), value: v.value });
+      return enc.encode(byName(dec.definitions, kind), v);
+    });
+    const go = goDecode(Buffer.concat(chunks), lines.map((l) => l.kind));
+    expect(go).toHaveLength(lines.length);
+    for (const [i, l] of lines.entries()) {
+      expect(go[i]!.error, `value ${i} (${l.kind})`).toBeUndefined();
+      expect(canonical(go[i]!.value!), `value ${i} (${l.kind})`).toEqual(canonical(l.value));
     }
   });
 
