@@ -24,7 +24,7 @@ import {
   ATTR_CICD_PIPELINE_RUN_URL_FULL,
   ATTR_VCS_REF_HEAD_REVISION,
   ATTR_VCS_REPOSITORY_URL_FULL,
-} from '@opentelemetry/semantic-conventions/incubating';
+} from './semconv.js';
 import type { Lineage } from '../lineage/record.js';
 import { OwnAttributes, ResourceAttributes } from '../lineage/names.js';
 import type { GenerateInput, GenerateResult, ResourcePatch } from '../cmp-plugin/types.js';

@@ -12,7 +12,7 @@ import {
   CICD_PIPELINE_RESULT_VALUE_ERROR,
   CICD_PIPELINE_RESULT_VALUE_FAILURE,
   CICD_PIPELINE_RESULT_VALUE_SUCCESS,
-} from '@opentelemetry/semantic-conventions/incubating';
+} from '../../telemetry/semconv.js';
 import { OwnAttributes } from '../../lineage/names.js';
 import { SpanAttributes } from '../../telemetry/attribute-names.js';
 import { definedAttributes, lineageAttributes, pipelineLink } from '../../telemetry/generation.js';
