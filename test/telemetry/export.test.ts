@@ -105,9 +105,12 @@ describe('OTLP export to a real receiver', () => {
         spanId: 'b7ad6b7169203331',
         traceState: 'vendor=abc',
         attributes: { 'opentracing.ref_type': 'follows_from', 'argo_otel.link.kind': 'pipeline' },
-        flags: expect.any(Number),
+        // Span.Link.flags (6): sampled | CONTEXT_HAS_IS_REMOTE | CONTEXT_IS_REMOTE.
+        flags: 0x301,
       },
     ]);
+    // Span.flags (16): sampled, and the parent (Argo CD's span) is remote.
+    expect(got.flags).toBe(0x301);
     expect(got.attributes).toMatchObject({
       'cicd.pipeline.name': 'train-and-deploy',
       'cicd.pipeline.run.id': 'run-42',
@@ -178,6 +181,7 @@ describe('OTLP export to a real receiver', () => {
     const got = receiver.spans.find((x) => x.name === 'generate broken');
     if (!got) throw new Error('failed generate span missing');
     expect(got.parentSpanId).toBe('');
+    expect(got.flags).toBe(0x101);
     expect(got.links).toEqual([]);
     expect(got.kind).toBe(OtlpSpanKind.INTERNAL);
     expect(got.status).toEqual({ code: OtlpStatusCode.ERROR, message: 'kustomization.yaml: unknown field' });
