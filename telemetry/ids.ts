@@ -1,5 +1,5 @@
 // Span and trace ids that can be fixed for one span start, so a span built from the same facts twice (a webhook
-// delivered by several replicas or retried) gets the same ids and backends see one span, not two.
+// delivered by several replicas or retried) gets the same ids: a repeat is recognisably the same span, not a new one.
 import { createHash } from 'node:crypto';
 import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-base';
 

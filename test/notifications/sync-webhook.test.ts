@@ -226,7 +226,7 @@ describe('sync webhook → SYNC spans', () => {
     expect(spansOfTrace(replies[1]?.json.traceId ?? '')).toHaveLength(1);
   });
 
-  it('two replicas receiving the same operation emit the same ids (backends see one span)', async () => {
+  it('two replicas receiving the same operation emit identical ids (recognisably one span)', async () => {
     const app = succeededApplication();
     const op = (app.status as { operationState: Record<string, unknown> }).operationState;
     op.startedAt = '2026-11-30T13:00:00Z';
