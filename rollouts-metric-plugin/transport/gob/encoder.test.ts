@@ -58,3 +58,50 @@ describe('GobEncoder', () => {
     expect(new GobSyncDecoder(new GobEncoder().encode(Node, v)).decode()).toEqual(v);
   });
 });
+
+describe('GobEncoder.encodeMany', () => {
+  it('header and body as one unit: a bad body leaves the header type unsent too', () => {
+    const Header = t.struct('Response', [['ServiceMethod', t.string], ['Seq', t.uint]]);
+    const enc = new GobEncoder();
+    expect(() => enc.encodeMany([[Header, { Seq: 1 }], [Leaf, { N: 'bad' }]])).toThrow('Leaf.N: expected integer');
+    expect(enc.idFor(Header)).toBeUndefined();
+    const both = enc.encodeMany([[Header, { Seq: 1 }], [Leaf, { N: 2 }]]);
+    expect(new GobSyncDecoder(both).decodeAll()).toEqual([{ Seq: 1 }, { N: 2 }]);
+    expect(both.equals(Buffer.concat([new GobEncoder().encode(Header, { Seq: 1 }), (() => {
+      const e = new GobEncoder(); e.encode(Header, { Seq: 1 }); return e.encode(Leaf, { N: 2 });
+    })()]))).toBe(true);
+  });
+});
+
+describe('GobEncoder on junk input', () => {
+  it('2000 junk values against a rich type: a Buffer Go-style or a GobError, never anything else', () => {
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    const junk = (): unknown => {
+      const pool: unknown[] = [null, undefined, 0, -1, 1.5, NaN, 2n ** 70n, '', 'x', true, [], [1, 'a'], {}, { N: 1 }, new Map([[1, 2]]), Uint8Array.of(1), new Date(), Symbol('s'), () => 1];
+      return pool[rand(pool.length)];
+    };
+    const Rich = t.struct('Rich', [
+      ['I', t.int], ['U', t.uint], ['F', t.float], ['S', t.string], ['B', t.bytes], ['C', t.complex], ['P', t.ptr(Leaf)],
+      ['Sl', t.slice(t.int)], ['Ar', t.array(t.bool, 2)], ['M', t.map(t.string, t.int)], ['X', t.iface], ['T', goTimeType('Time')],
+    ]);
+    let ok = 0;
+    for (let i = 0; i < 2000; i++) {
+      const value: Record<string, unknown> = {};
+      for (const [name] of Rich.fields) if (rand(3) === 0) value[name] = junk();
+      const enc = new GobEncoder();
+      try {
+        const bytes = enc.encode(Rich, value);
+        expect(new GobSyncDecoder(bytes).decode()).toBeTypeOf('object');
+        ok++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(GobError);
+        expect(enc.idFor(Rich)).toBeUndefined();
+      }
+    }
+    expect(ok).toBeGreaterThan(50);
+  });
+});

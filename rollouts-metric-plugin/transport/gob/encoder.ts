@@ -81,8 +81,30 @@ export class GobEncoder {
   private readonly top = new ByteWriter(512);
 
   encode(type: GoType, value: unknown): Buffer {
+    return this.encodeMany([[type, value]]);
+  }
+
+  /**
+   * Several Encode()s as one all-or-nothing unit (e.g. a net/rpc header and its body): either every value is
+   * encoded and the definitions they needed are marked sent, or a GobError is thrown and nothing is marked.
+   */
+  encodeMany(items: ReadonlyArray<readonly [GoType, unknown]>): Buffer {
     const idBefore = this.nextId;
     this.addedThisEncode = [];
+    try {
+      const parts = items.map(([type, value]) => this.encodeOne(type, value));
+      return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    } catch (e) {
+      for (const t of this.addedThisEncode) this.sent.delete(t);
+      this.nextId = idBefore;
+      throw e;
+    } finally {
+      this.writers = [];
+      this.addedThisEncode = [];
+    }
+  }
+
+  private encodeOne(type: GoType, value: unknown): Buffer {
     const out = this.out;
     const b = this.top;
     out.reset();
@@ -97,12 +119,7 @@ export class GobEncoder {
       writeMessage(out, b);
       return out.copy();
     } catch (e) {
-      for (const t of this.addedThisEncode) this.sent.delete(t);
-      this.nextId = idBefore;
       throw e instanceof GobError ? e : new GobError(`gob: encode ${goTypeName(type)}: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      this.writers = [];
-      this.addedThisEncode = [];
     }
   }
 
