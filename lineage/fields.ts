@@ -1,5 +1,6 @@
 // Validation of each lineage field, shared by every carrier and by `stamp`, so a value that one side accepts
 // the other side accepts too. Values come back normalised (canonical traceparent, trimmed strings).
+import { stripOws } from './ows.js';
 import type { LineageField } from './record.js';
 import { fail, ok, quote, type ParseResult } from './result.js';
 import { normalizeTraceparent } from './traceparent.js';
@@ -27,7 +28,6 @@ export const MAX_TEXT_LENGTH = 1024;
 
 // Control characters would break commit trailers, env files and annotation values downstream.
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const OWS_EDGES = /^[ \t]+|[ \t]+$/g;
 
 function text(value: string): ParseResult<string> {
   const trimmed = value.trim();
@@ -59,7 +59,7 @@ function revision(value: string): ParseResult<string> {
 }
 
 function tracestate(value: string): ParseResult<string> {
-  const entries = validateTracestate(value.replace(OWS_EDGES, ''));
+  const entries = validateTracestate(stripOws(value));
   if (!entries.ok) return entries;
   const formatted = formatTracestate(entries.value);
   const kept = formatted === '' ? 0 : formatted.split(',').length;
@@ -70,7 +70,7 @@ function tracestate(value: string): ParseResult<string> {
 }
 
 const validators: Record<LineageField, (value: string) => ParseResult<string>> = {
-  traceparent: (value) => normalizeTraceparent(value.replace(OWS_EDGES, '')),
+  traceparent: (value) => normalizeTraceparent(stripOws(value)),
   tracestate,
   modelId: text,
   datasetVersion: text,

@@ -1,14 +1,16 @@
 // Header-level W3C rules for a service that receives and forwards trace context: header names are
 // case-insensitive, a repeated traceparent is invalid, tracestate fields combine, and tracestate is read
 // only when traceparent is valid. This is the behaviour the W3C conformance harness (test/test.py) checks.
+import { stripOws } from './ows.js';
 import {
   childTraceparent,
+  formatTraceparent,
   newTraceparent,
   parseTraceparent,
   type RandomBytes,
   type TraceParent,
 } from './traceparent.js';
-import { parseTracestate, type TraceStateEntry } from './tracestate.js';
+import { formatTracestate, parseTracestate, type TraceStateEntry } from './tracestate.js';
 
 /** HTTP header fields in the order received, names as sent. */
 export type HeaderFields = ReadonlyArray<readonly [name: string, value: string]>;
@@ -25,10 +27,9 @@ export interface OutgoingTraceContext {
   tracestate: TraceStateEntry[];
 }
 
-// RFC 9110 §5.5: a field value has no leading or trailing SP/HTAB.
-const stripOws = (value: string): string => value.replace(/^[ \t]+|[ \t]+$/g, '');
 
 export function extractTraceContext(headers: HeaderFields): IncomingTraceContext {
+  // RFC 9110 §5.5: a field value has no leading or trailing SP/HTAB.
   const values = (name: string) =>
     headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => stripOws(v));
   const traceparents = values('traceparent');
@@ -51,4 +52,11 @@ export function extractTraceContext(headers: HeaderFields): IncomingTraceContext
 export function continueTrace(incoming: IncomingTraceContext, random: RandomBytes): OutgoingTraceContext {
   if (!incoming.traceparent) return { traceparent: newTraceparent(random), tracestate: [] };
   return { traceparent: childTraceparent(incoming.traceparent, random), tracestate: incoming.tracestate };
+}
+
+/** The header values a service forwards for the headers it received (tracestate omitted when empty). */
+export function forwardTraceHeaders(headers: HeaderFields, random: RandomBytes): { traceparent: string; tracestate?: string } {
+  const out = continueTrace(extractTraceContext(headers), random);
+  const tracestate = formatTracestate(out.tracestate);
+  return { traceparent: formatTraceparent(out.traceparent), ...(tracestate === '' ? {} : { tracestate }) };
 }

@@ -29,8 +29,8 @@ export type RandomBytes = (size: number) => Uint8Array;
 
 const VERSION_00_LENGTH = 55;
 const LOWER_HEX = /^[0-9a-f]*$/;
-const CANONICAL = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/s;
-const ALL_ZERO = /^0+$/;
+// Well-formed values only (version not ff, ids not all zero); anything else goes the field-by-field way.
+const CANONICAL = /^(?!ff)([0-9a-f]{2})-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/s;
 
 function checkHexField(name: string, value: string | undefined, length: number): string | undefined {
   if (value === undefined) return `${name} is missing`;
@@ -62,7 +62,7 @@ function checkFields(parts: readonly string[]): string | undefined {
 export function parseTraceparent(value: string): ParseResult<TraceParent> {
   // Fast path for the common well-formed value; anything else takes the field-by-field path for a reason.
   const m = CANONICAL.exec(value);
-  if (m && m[1] !== 'ff' && (m[1] !== '00' || m[5] === undefined) && !ALL_ZERO.test(m[2] ?? '') && !ALL_ZERO.test(m[3] ?? '')) {
+  if (m && (m[5] === undefined || m[1] !== '00')) {
     return ok({
       version: Number.parseInt(m[1] ?? '', 16),
       traceId: m[2] ?? '',

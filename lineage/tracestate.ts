@@ -1,5 +1,6 @@
 // W3C Trace Context `tracestate` (Level 2 grammar): parse, validate, mutate and format with the spec's limits.
 // Hand-written for the same reason as traceparent.ts: we need the exact grammar, reasons, and the truncation rule.
+import { stripOws } from './ows.js';
 import { fail, ok, quote, type ParseResult } from './result.js';
 
 export interface TraceStateEntry {
@@ -25,17 +26,6 @@ export const TRACESTATE_LONG_ENTRY = 128;
 const KEY = /^[a-z0-9][a-z0-9_\-*/@]{0,255}$/;
 // value = 0*255(chr) nblk-chr; chr = %x20 / nblk-chr; nblk-chr = printable ASCII except "," and "=".
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
-
-const isOws = (code: number): boolean => code === 0x20 || code === 0x09;
-
-/** Strips SP/HTAB at both ends (String#trim would also strip other whitespace, which the grammar rejects). */
-function stripOws(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && isOws(text.charCodeAt(start))) start++;
-  while (end > start && isOws(text.charCodeAt(end - 1))) end--;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
-}
 
 export function checkTracestateKey(key: string): string | undefined {
   if (key.length === 0) return 'key is empty';

@@ -1,17 +1,11 @@
-// Our propagation (extractTraceContext + continueTrace) against every W3C harness case, one vitest test per
+// Our propagation (forwardTraceHeaders = extractTraceContext + continueTrace) against every W3C harness case, one vitest test per
 // harness test name (the table and the harness's checks are in w3c-harness-cases.ts).
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { continueTrace, extractTraceContext } from './propagation.js';
-import { formatTraceparent } from './traceparent.js';
-import { formatTracestate } from './tracestate.js';
+import { forwardTraceHeaders } from './propagation.js';
 import { runHarnessRequest, W3C_HARNESS, type HarnessService } from './w3c-harness-cases.js';
 
-const ours: HarnessService = (headers) => {
-  const out = continueTrace(extractTraceContext(headers), randomBytes);
-  const tracestate = formatTracestate(out.tracestate);
-  return { traceparent: formatTraceparent(out.traceparent), ...(tracestate === '' ? {} : { tracestate }) };
-};
+const ours: HarnessService = (headers) => forwardTraceHeaders(headers, randomBytes);
 
 describe('W3C trace-context harness (test/test.py)', () => {
   it('lists all 41 harness tests once', () => {

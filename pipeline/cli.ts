@@ -20,25 +20,21 @@ interface StampFlags {
   printEnv?: boolean;
 }
 
+// Flags whose commander attribute is not the option's name: `--source-commit` is the commit the pipeline built,
+// while `--commit` asks us to make a git commit.
+const RENAMED: Partial<Record<keyof StampFlags, keyof StampOptions>> = {
+  runId: 'pipelineRunId',
+  runUrl: 'pipelineRunUrl',
+  sourceCommit: 'commit',
+  commit: 'gitCommit',
+};
+
 function toOptions(flags: StampFlags): StampOptions {
-  const options: StampOptions = { appDir: flags.appDir };
-  const copy = <K extends keyof StampOptions>(key: K, value: StampOptions[K] | undefined) => {
-    if (value !== undefined) options[key] = value;
-  };
-  copy('traceparent', flags.traceparent);
-  copy('traceIdFrom', flags.traceIdFrom);
-  copy('tracestate', flags.tracestate);
-  copy('modelId', flags.modelId);
-  copy('datasetVersion', flags.datasetVersion);
-  copy('pipelineName', flags.pipelineName);
-  copy('pipelineRunId', flags.runId);
-  copy('pipelineRunUrl', flags.runUrl);
-  copy('commit', flags.sourceCommit);
-  copy('environment', flags.environment);
-  copy('gitCommit', flags.commit);
-  copy('message', flags.message);
-  copy('printEnv', flags.printEnv);
-  return options;
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flags)) {
+    if (value !== undefined) options[RENAMED[key as keyof StampFlags] ?? key] = value;
+  }
+  return options as unknown as StampOptions;
 }
 
 const HELP_AFTER = `

@@ -14,19 +14,11 @@ import {
 } from '../lineage/traceparent.js';
 import { formatTrailers } from '../lineage/trailers.js';
 
-/** What the user asked for; `undefined` = flag not given, `''` = clear the field. */
-export interface StampRequest {
-  traceparent?: string;
-  traceIdFrom?: string;
-  tracestate?: string;
-  modelId?: string;
-  datasetVersion?: string;
-  pipelineName?: string;
-  pipelineRunId?: string;
-  pipelineRunUrl?: string;
-  commit?: string;
-  environment?: string;
-}
+/**
+ * What the user asked for: the lineage fields given as flags (`undefined` = not given, `''` = clear the field),
+ * plus `traceIdFrom` to derive the traceparent from a string.
+ */
+export type StampRequest = Lineage & { traceIdFrom?: string };
 
 /** Where the stamped traceparent came from. */
 export type TraceparentOrigin = 'flag' | 'derived' | 'env' | 'new';
