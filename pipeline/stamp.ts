@@ -1,8 +1,7 @@
 // The pure core of `argo-otel stamp`: from the flags, the step's env and the current lineage file, decide the new
 // lineage record, the file's bytes and the commit trailers. No I/O; ids come from an injected random source.
 import { LINEAGE_FIELDS, validateLineageValue } from '../lineage/fields.js';
-import type { LineageFileContent } from '../lineage/file.js';
-import { formatLineageFile } from '../lineage/file.js';
+import { formatLineageFile, type LineageFileContent } from '../lineage/file.js';
 import { PipelineEnv } from '../lineage/names.js';
 import type { Lineage, LineageField } from '../lineage/record.js';
 import {
