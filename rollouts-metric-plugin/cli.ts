@@ -1,11 +1,14 @@
 // `argo-otel rollouts-plugin` (the process the controller spawns) and `argo-otel rollouts-sidecar` (one long-running
 // server for many controller sessions, reached through the static launcher). Process edges only: wiring, signals.
 import { tmpdir } from 'node:os';
+import type { Tracer } from '@opentelemetry/api';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { METRIC_PROVIDER_PLUGIN_NAME } from './argo-types.js';
 import { createLogger, parseLogLevel } from './log.js';
 import type { Logger, LogLevel } from './log.js';
 import { DEFAULT_CALL_TIMEOUT_MS, metricProviderService } from './provider/adapter.js';
+import { startTracing } from '../telemetry/tracing.js';
+import { canaryJudgeProvider } from './canary/provider.js';
 import { fixedProvider } from './provider/fixed.js';
 import { routeByConfigKey } from './provider/router.js';
 import type { MetricProvider } from './provider/types.js';
@@ -45,13 +48,13 @@ function timeoutOption(): Option {
     });
 }
 
-/** Providers by the top-level key of a metric's plugin config; the canary judge registers here as it lands. */
+/** Providers by the top-level key of a metric's plugin config; any other config is the canary judge's. */
 export function metricProviders(): Record<string, MetricProvider> {
   return { fixed: fixedProvider() };
 }
 
-export function metricPlugins(options: CommonOptions, logger: Logger): PluginMap {
-  const provider = routeByConfigKey(metricProviders());
+export function metricPlugins(options: CommonOptions, logger: Logger, tracer: Tracer): PluginMap {
+  const provider = routeByConfigKey(metricProviders(), canaryJudgeProvider({ tracer, logger }));
   return {
     [METRIC_PROVIDER_PLUGIN_NAME]: () => metricProviderService(provider, { callTimeoutMs: options.callTimeout, logger }),
   };
@@ -68,9 +71,11 @@ export function rolloutsPluginCommand(): Command {
     .action(async (options: CommonOptions) => {
       const guard = guardStdout();
       const logger = createLogger({ level: options.logLevel });
+      // The host SIGKILLs 2 s after Quit: flush analysis spans within 1 s, then go.
+      const tracing = startTracing({ serviceName: 'argo-otel-rollouts-plugin', flushTimeoutMs: 1000 });
       const exit = (code: number): void => {
         process.exitCode = code;
-        setImmediate(() => process.exit(code));
+        void tracing.shutdown().finally(() => setImmediate(() => process.exit(code)));
       };
       // go-plugin plugins ignore SIGINT: a Ctrl-C meant for the host must not kill its plugins first.
       process.on('SIGINT', () => logger.trace('plugin received interrupt signal, ignoring'));
@@ -84,7 +89,7 @@ export function rolloutsPluginCommand(): Command {
       process.on('SIGTERM', () => (ready && plugin ? plugin.shutdown(0, 'SIGTERM') : exit(0)));
       plugin = await serveStandalone({
         handshake: METRIC_PROVIDER_HANDSHAKE,
-        plugins: metricPlugins(options, logger),
+        plugins: metricPlugins(options, logger, tracing.tracer),
         env: process.env,
         logger,
         tmpdir: tmpdir(),
@@ -124,8 +129,9 @@ export function rolloutsSidecarCommand(): Command {
     )
     .action(async (options: SidecarCliOptions) => {
       const logger = createLogger({ level: options.logLevel });
+      const tracing = startTracing({ serviceName: 'argo-otel-rollouts-plugin' });
       // A failure to listen rejects here and ends the process with exit 1 (before the handler below exists).
-      const sidecar = await serveSidecar({ address: options.listen, plugins: metricPlugins(options, logger), logger });
+      const sidecar = await serveSidecar({ address: options.listen, plugins: metricPlugins(options, logger, tracing.tracer), logger });
       // Once serving, one broken session must not take the others down: log and keep serving.
       process.on('uncaughtException', (err) => logger.error('unexpected error', { error: err.stack ?? err.message }));
       let stopping = false;
@@ -133,7 +139,10 @@ export function rolloutsSidecarCommand(): Command {
         if (stopping) return;
         stopping = true;
         logger.info('sidecar draining', { signal, sessions: sidecar.sessions });
-        void sidecar.stop(options.drainTimeout).finally(() => process.exit(0));
+        void sidecar
+          .stop(options.drainTimeout)
+          .then(() => tracing.shutdown())
+          .finally(() => process.exit(0));
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));

@@ -29,7 +29,7 @@ function configOf(ctx: RunContext | MetadataContext, run?: RunContext['run']): J
 
 /** When the AnalysisRun started (status.startedAt, when the view carries it), else this measurement's start. */
 function analysisStart(ctx: RunContext, fallback: Date): Date {
-  return (ctx.run as { startedAt?: Date }).startedAt ?? fallback;
+  return ctx.run.startedAt ?? fallback;
 }
 
 function errorVerdict(message: string): Verdict {

@@ -28,4 +28,11 @@ describe('provider router', () => {
     expect(() => providerKey(config, ['fixed', 'other'])).toThrow(message);
     await expect(router.run(ctx(config))).rejects.toThrow(message);
   });
+
+  it('with a fallback, anything but {<known key>: …} goes to the fallback', async () => {
+    const judge: MetricProvider = { ...fixedProvider(), run: async () => ({ phase: 'Successful', value: 'judge' }) };
+    const withFallback = routeByConfigKey({ fixed: fixedProvider() }, judge);
+    expect(await withFallback.run(ctx({ backend: { address: 'http://p' }, window: '5m' }))).toEqual({ phase: 'Successful', value: 'judge' });
+    expect(await withFallback.run(ctx({ fixed: { phase: 'Failed' } }))).toMatchObject({ phase: 'Failed' });
+  });
 });

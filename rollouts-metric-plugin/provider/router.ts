@@ -12,9 +12,18 @@ export function providerKey(config: unknown, known: readonly string[]): string {
   return key;
 }
 
-export function routeByConfigKey(providers: Readonly<Record<string, MetricProvider>>): MetricProvider {
+/**
+ * With a `fallback`, a config that is not `{<known key>: …}` goes to the fallback (the canary judge, whose config is
+ * the plugin JSON itself); without one it is a ConfigError naming the problem.
+ */
+export function routeByConfigKey(providers: Readonly<Record<string, MetricProvider>>, fallback?: MetricProvider): MetricProvider {
   const known = Object.keys(providers);
-  const pick = (metric: MetricView): MetricProvider => providers[providerKey(metric.config, known)] as MetricProvider;
+  const pick = (metric: MetricView): MetricProvider => {
+    const c = metric.config;
+    const keys = c !== null && typeof c === 'object' && !Array.isArray(c) ? Object.keys(c) : [];
+    if (fallback && !(keys.length === 1 && known.includes(keys[0] as string))) return fallback;
+    return providers[providerKey(c, known)] as MetricProvider;
+  };
   return {
     run: async (ctx) => pick(ctx.metric).run(ctx),
     resume: async (ctx) => pick(ctx.metric).resume(ctx),

@@ -24,6 +24,8 @@ export interface AnalysisRunView {
   annotations: Readonly<Record<string, string>>;
   /** Spec.Args with values resolved by the controller (secrets included; never log them). */
   args: Readonly<Record<string, string | undefined>>;
+  /** Status.StartedAt: when the analysis began (for a minimum analysis time). */
+  startedAt?: Date;
 }
 
 export interface MetricView {

@@ -70,6 +70,7 @@ export function analysisRunView(value: GobValue | undefined): AnalysisRunView {
     args[str(arg.Name, `AnalysisRun.Spec.Args[${i}].Name`)] =
       value === undefined || value === null ? undefined : str(value, `AnalysisRun.Spec.Args[${i}].Value`);
   });
+  const startedAt = time(struct(run.Status, 'AnalysisRun.Status').StartedAt, 'AnalysisRun.Status.StartedAt');
   return {
     name: str(meta.Name, 'ObjectMeta.Name'),
     namespace: str(meta.Namespace, 'ObjectMeta.Namespace'),
@@ -77,6 +78,7 @@ export function analysisRunView(value: GobValue | undefined): AnalysisRunView {
     labels: stringMap(meta.Labels, 'ObjectMeta.Labels'),
     annotations: stringMap(meta.Annotations, 'ObjectMeta.Annotations'),
     args,
+    ...(startedAt ? { startedAt } : {}),
   };
 }
 
