@@ -1,6 +1,7 @@
 // `npm run bench [area...]`: runs each area's benchmark in turn. Every benchmark prints its numbers beside a
 // baseline measured in the same run; nothing here asserts a speed.
 const areas: Record<string, () => Promise<{ default: () => Promise<void> }>> = {
+  lineage: () => import('./lineage.js'),
   generate: () => import('./generate.js'),
   'cmp-server': () => import('./cmp-server.js'),
   gob: () => import('./gob.js'),
