@@ -34,16 +34,24 @@ function randomBytes(r: Rand, n: number): Buffer {
 
 /** A plausible frame stream: SYNs, data, window updates, pings, FIN/RST, GoAway, on colliding ids. */
 function plausibleFrames(r: Rand): Buffer {
-  const ids = [1, 3, 5, 2, 4, 0, 7, 9];
+  // Mostly well-formed ids (so stream logic gets exercised), sometimes ours, 0 or never-opened ones.
+  const good = [1, 3, 5];
+  const bad = [0, 2, 4, 7, 9];
   const parts: Buffer[] = [];
+  const opened = new Set<number>();
   const count = 1 + int(r, 12);
   for (let i = 0; i < count; i++) {
-    const id = ids[int(r, ids.length)] ?? 1;
+    const pool = r(1) < 0.9 ? good : bad;
+    const id = pool[int(r, pool.length)] ?? 1;
+    if (!opened.has(id) && r(1) < 0.9) parts.push(frameBytes(FrameType.WindowUpdate, Flag.SYN, id, 0));
+    opened.add(id);
     const flags = r(1) < 0.5 ? 0 : [Flag.SYN, Flag.ACK, Flag.FIN, Flag.RST, Flag.SYN | Flag.FIN][int(r, 5)] ?? 0;
     switch (int(r, 8)) {
       case 0:
+        parts.push(frameBytes(FrameType.WindowUpdate, Flag.SYN, 11 + 2 * i, 0)); // a fresh stream
+        break;
       case 1:
-        parts.push(frameBytes(FrameType.WindowUpdate, Flag.SYN, id, 0));
+        parts.push(frameBytes(FrameType.WindowUpdate, Flag.SYN, id, 0)); // often a duplicate
         break;
       case 2:
       case 3:
@@ -56,10 +64,11 @@ function plausibleFrames(r: Rand): Buffer {
         parts.push(frameBytes(FrameType.Ping, r(1) < 0.5 ? Flag.SYN : Flag.ACK, 0, int(r, 4)));
         break;
       case 6:
-        parts.push(frameBytes(FrameType.GoAway, 0, 0, r(1) < 0.7 ? 0 : int(r, 5)));
+        parts.push(frameBytes(FrameType.GoAway, 0, 0, r(1) < 0.9 ? 0 : int(r, 5)));
         break;
       default:
-        parts.push(frameBytes(FrameType.Data, 0, id, r(1) < 0.5 ? 300_000 : int(r, 10))); // header only: claims more
+        if (r(1) < 0.3) parts.push(frameBytes(FrameType.Data, 0, id, r(1) < 0.5 ? 300_000 : int(r, 10))); // claims more
+        else parts.push(frameBytes(FrameType.Data, 0, id, Buffer.alloc(int(r, 70_000)))); // a big, valid payload
     }
   }
   return Buffer.concat(parts);
