@@ -38,43 +38,61 @@ type relaySummary struct {
 	Error     string        `json:"error,omitempty"`
 }
 
-// gobStream feeds one yamux stream's bytes to a real gob.Decoder reading net/rpc requests (header, then body,
-// discarded) and reports each request's exact byte count and how many Data frames carried it.
+// gobStream feeds one yamux stream's bytes to a real gob.Decoder reading net/rpc requests (header, then body)
+// and reports each request's exact byte count and how many Data frames carried it. feed returns only once the
+// decoder has consumed the frame, and the relay forwards the frame after that, so every request is recorded
+// before the plugin can answer it (and before the host can kill the relay).
 type gobStream struct {
-	id       uint32
 	skip     int // the broker stream starts with a 4-byte id
-	pipe     *io.PipeWriter
+	frames   chan []byte
+	idle     chan struct{}
 	mu       sync.Mutex
 	frameEnd []int // cumulative byte offsets where fed Data frames end
 	fed      int
 }
 
-// countingReader is an io.ByteReader, so gob reads exactly each message and never buffers ahead.
-type countingReader struct {
-	r *bufio.Reader
-	n int
+// frameReader hands frames to the decoder and signals idle when it has consumed all of them.
+type frameReader struct {
+	g       *gobStream
+	cur     []byte
+	pending bool
+	n       int
 }
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += n
-	return n, err
-}
-
-func (c *countingReader) ReadByte() (byte, error) {
-	b, err := c.r.ReadByte()
-	if err == nil {
-		c.n++
+func (f *frameReader) Read(p []byte) (int, error) {
+	for len(f.cur) == 0 {
+		f.signal()
+		b, ok := <-f.g.frames
+		if !ok {
+			return 0, io.EOF
+		}
+		f.cur, f.pending = b, true
 	}
-	return b, err
+	n := copy(p, f.cur)
+	f.cur, f.n = f.cur[n:], f.n+n
+	return n, nil
+}
+
+// ReadByte makes this an io.ByteReader, so gob reads exactly each message and never buffers ahead.
+func (f *frameReader) ReadByte() (byte, error) {
+	var b [1]byte
+	if _, err := f.Read(b[:]); err != nil {
+		return 0, err
+	}
+	return b[0], nil
+}
+
+func (f *frameReader) signal() {
+	if f.pending {
+		f.pending = false
+		f.g.idle <- struct{}{}
+	}
 }
 
 func newGobStream(id uint32, skip int, done func(wireRequest)) *gobStream {
-	pr, pw := io.Pipe()
-	g := &gobStream{id: id, skip: skip, pipe: pw}
+	g := &gobStream{skip: skip, frames: make(chan []byte), idle: make(chan struct{})}
 	go func() {
-		// bufio over the pipe only to offer ReadByte; counting happens above it, at what gob consumed.
-		in := &countingReader{r: bufio.NewReaderSize(pr, 1)}
+		in := &frameReader{g: g}
 		dec := gob.NewDecoder(in)
 		for {
 			start := in.n
@@ -88,7 +106,11 @@ func newGobStream(id uint32, skip int, done func(wireRequest)) *gobStream {
 			frames := g.framesBetween(start, in.n)
 			done(wireRequest{Stream: id, Method: req.ServiceMethod, GobBytes: in.n - start, Frames: frames, WireBytes: in.n - start + 12*frames})
 		}
-		_, _ = io.Copy(io.Discard, pr) // never block the relay
+		// Undecodable: keep acknowledging frames so the relay never blocks.
+		in.signal()
+		for range g.frames {
+			g.idle <- struct{}{}
+		}
 	}()
 	return g
 }
@@ -130,7 +152,8 @@ func (g *gobStream) feed(p []byte) {
 	g.fed += len(p)
 	g.frameEnd = append(g.frameEnd, g.fed)
 	g.mu.Unlock()
-	_, _ = g.pipe.Write(p)
+	g.frames <- p
+	<-g.idle
 }
 
 func relayMain(args []string) int {
@@ -242,17 +265,14 @@ func relayMain(args []string) int {
 					streams[id] = newGobStream(id, skip, record)
 				}
 			}
-			if _, err := pluginConn.Write(header); err != nil {
-				return
-			}
 			if typ != 0 || length == 0 {
+				if _, err := pluginConn.Write(header); err != nil {
+					return
+				}
 				continue
 			}
 			payload := make([]byte, length)
 			if _, err := io.ReadFull(hostConn, payload); err != nil {
-				return
-			}
-			if _, err := pluginConn.Write(payload); err != nil {
 				return
 			}
 			if dump := os.Getenv("RELAY_DUMP"); dump != "" && streams[id] != nil {
@@ -263,6 +283,9 @@ func relayMain(args []string) int {
 			}
 			if g := streams[id]; g != nil {
 				g.feed(payload)
+			}
+			if _, err := pluginConn.Write(append(header, payload...)); err != nil {
+				return
 			}
 		}
 	}()
