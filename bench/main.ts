@@ -5,6 +5,7 @@ const areas: Record<string, () => Promise<{ default: () => Promise<void> }>> = {
   generate: () => import('./generate.js'),
   'cmp-server': () => import('./cmp-server.js'),
   gob: () => import('./gob.js'),
+  yamux: () => import('./yamux.js'),
   rollouts: () => import('./rollouts.js'),
   'rollouts-transport': () => import('./rollouts-transport.js'),
   canary: () => import('./canary.js'),

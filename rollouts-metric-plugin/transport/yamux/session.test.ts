@@ -372,3 +372,22 @@ describe('closing from inside a handler', () => {
     expect(summary(peer)).toEqual([`1/${Flag.ACK}/1/0`]);
   });
 });
+
+describe('writes over a synchronous connection', () => {
+  it('complete each write exactly once when window updates arrive re-entrantly (found by the go-plugin tests)', async () => {
+    const [a, b] = memoryPipe();
+    const server = new YamuxSession(a, { role: 'server', keepaliveIntervalMs: 0 });
+    let received = 0;
+    server.on('stream', (s: YamuxStream) => s.on('data', (d: Buffer) => (received += d.length)));
+    const client = new YamuxSession(b, { role: 'client', keepaliveIntervalMs: 0 });
+    const s = client.openStream();
+    const errors: Error[] = [];
+    s.on('error', (e) => errors.push(e));
+    for (let i = 0; i < 2000; i++) await new Promise<void>((resolve, reject) => s.write(Buffer.alloc(300), (e) => (e ? reject(e) : resolve())));
+    await new Promise((r) => setImmediate(r));
+    expect(errors).toEqual([]);
+    expect(received).toBe(600_000);
+    client.close();
+    server.close();
+  });
+});

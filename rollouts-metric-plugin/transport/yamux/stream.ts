@@ -147,8 +147,11 @@ export class YamuxStream extends Duplex {
         return;
       }
       const n = this.sendWindow.take(Math.min(w.buf.length - w.offset, MAX_DATA_FRAME));
-      this.host.sendFrame(FrameType.Data, 0, this.id, n, w.buf.subarray(w.offset, w.offset + n));
       w.offset += n;
+      this.host.sendFrame(FrameType.Data, 0, this.id, n, w.buf.subarray(w.offset - n, w.offset));
+      // Over a synchronous connection the peer's WindowUpdate re-enters resumeWrite during sendFrame and may have
+      // finished this write already: then it is no longer ours to complete.
+      if (this.pendingWrite !== w) return;
     }
     this.pendingWrite = undefined;
     w.callback();
