@@ -1,0 +1,164 @@
+// Steps 4–6, Argo CD's side: the CMP renders the stamped app as a `generate` command (mode a) and as our own gRPC
+// server on the plugin socket (mode b), then a notifications webhook reports the sync.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { parseAllDocuments } from 'yaml';
+import { SYNC_EVENTS_PATH } from '../../cmp-plugin/notifications/index.js';
+import { SERVICE_NAME as CMP_SERVICE } from '../../cmp-plugin/server/protocol.js';
+import { Annotations, ContainerEnv } from '../../lineage/names.js';
+import type { Tracing } from '../../telemetry/tracing.js';
+import { CmpClient, tgzOfRepo } from '../../test/cmp-server/repo-stream-client.js';
+import { telemetryEnv } from './env.js';
+import type { GitOpsRepo, PipelineRun } from './pipeline.js';
+import { SAMPLE } from './sample.js';
+import type { DemoSession } from './session.js';
+
+/** What the repo-server passes a plugin for GenerateManifest (argocd-cmp-protocol.md §2.2, argo-cd v3.5.1). */
+export function argocdAppEnv(repo: GitOpsRepo): Record<string, string> {
+  return {
+    ARGOCD_APP_NAME: SAMPLE.app,
+    ARGOCD_APP_NAMESPACE: SAMPLE.namespace,
+    ARGOCD_APP_PROJECT_NAME: SAMPLE.project,
+    ARGOCD_APP_REVISION: repo.commit,
+    ARGOCD_APP_REVISION_SHORT: repo.commit.slice(0, 7),
+    ARGOCD_APP_REVISION_SHORT_8: repo.commit.slice(0, 8),
+    ARGOCD_APP_SOURCE_REPO_URL: SAMPLE.repoUrl,
+    ARGOCD_APP_SOURCE_PATH: SAMPLE.appPath,
+    ARGOCD_APP_SOURCE_TARGET_REVISION: 'main',
+    KUBE_VERSION: '1.31.0',
+    KUBE_API_VERSIONS: 'apps/v1,apps/v1/Deployment,argoproj.io/v1alpha1,argoproj.io/v1alpha1/Rollout,batch/v1,batch/v1/Job,v1,v1/Service',
+    // The Application names our plugin (spec.source.plugin) with no parameters: json.Marshal of a nil slice.
+    ARGOCD_APP_PARAMETERS: 'null',
+  };
+}
+
+type Json = Record<string, unknown>;
+const field = (o: unknown, ...path: (string | number)[]): unknown =>
+  path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), o);
+type EnvVar = { name: string; value?: string };
+const envOf = (workload: unknown): EnvVar[] => ((field(workload, 'spec', 'template', 'spec', 'containers', 0, 'env') as EnvVar[] | undefined) ?? []);
+
+export interface Rendered {
+  /** The Rollout's argo-otel.io/traceparent annotation: the deployment trace the canary analysis links to. */
+  deploymentTraceparent: string;
+  /** The Rollout's rendered pod template (what its canary ReplicaSet runs). */
+  podTemplate: unknown;
+}
+
+/** Step 4, mode (a): `argo-otel generate` exactly as argocd-cmp-server runs it (cwd = app dir, env in, YAML out). */
+export async function generateModeA(s: DemoSession, repo: GitOpsRepo, endpoint: string): Promise<Rendered> {
+  s.step(4, 'CMP mode (a): argo-otel generate (as argocd-cmp-server runs it)');
+  const { stdout } = await s.cli(['generate', '--output', 'yaml'], { cwd: repo.appDir, env: { ...telemetryEnv(endpoint), ...argocdAppEnv(repo) } });
+  const objects = parseAllDocuments(stdout).map((d) => d.toJS() as Json);
+  const rollout = objects.find((o) => o.kind === 'Rollout');
+  const job = objects.find((o) => o.kind === 'Job');
+  const annotations = (field(rollout, 'metadata', 'annotations') ?? {}) as Record<string, string>;
+  const deploymentTraceparent = annotations[Annotations.traceparent];
+  if (!rollout || !job || !deploymentTraceparent) throw new Error(`generate output lacks the Rollout, the Job or the ${Annotations.traceparent} annotation:\n${stdout}`);
+  const env = (w: unknown, name: string) => envOf(w).find((e) => e.name === name)?.value ?? '(not set)';
+  s.fact('manifests', objects.map((o) => o.kind).join(', '));
+  for (const [k, v] of Object.entries(annotations)) s.fact(`Rollout ${k}`, v);
+  s.fact(`Rollout ${ContainerEnv.modelId}`, env(rollout, ContainerEnv.modelId));
+  s.fact(`Rollout OTEL_RESOURCE_ATTR…`, env(rollout, ContainerEnv.otelResourceAttributes));
+  s.fact(`Job ${ContainerEnv.traceparent}`, env(job, ContainerEnv.traceparent));
+  return { deploymentTraceparent, podTemplate: field(rollout, 'spec', 'template') };
+}
+
+export interface CmpServer {
+  httpUrl: string;
+  webhookSecret: string;
+  stop(): Promise<void>;
+}
+
+/** Step 5, mode (b): our cmp-server on a plugin socket, called the way the repo-server calls it. */
+export async function generateModeB(s: DemoSession, repo: GitOpsRepo, endpoint: string, repoServer: Tracing): Promise<CmpServer> {
+  s.step(5, 'CMP mode (b): argo-otel cmp-server on the plugin socket, streamed to as the repo-server does');
+  const webhookSecret = randomBytes(16).toString('hex');
+  const server = s.startCli(['cmp-server', '--http-listen', '127.0.0.1:0', '--drain-timeout-ms', '2000'], {
+    ...telemetryEnv(endpoint),
+    ARGOCD_PLUGINSOCKFILEPATH: join(s.dir, 'plugins'),
+    ARGOCD_CMP_WORKDIR: join(s.dir, 'cmp-work'),
+    ARGO_OTEL_WEBHOOK_SECRET: webhookSecret,
+  });
+  const [, socketPath = '', port = ''] = await server.waitForStderr(/listening on (\S+), http 127\.0\.0\.1:(\d+)/, 15_000);
+  s.fact('plugin socket', socketPath);
+
+  // The repo-server's client span; its context goes out as gRPC `traceparent` metadata, as otelgrpc would send it.
+  const span = repoServer.tracer.startSpan(`${CMP_SERVICE}/GenerateManifest`, {
+    kind: SpanKind.CLIENT,
+    root: true,
+    attributes: { 'rpc.system': 'grpc', 'rpc.service': CMP_SERVICE, 'rpc.method': 'GenerateManifest' },
+  });
+  const carrier: Record<string, string> = {};
+  new W3CTraceContextPropagator().inject(trace.setSpan(ROOT_CONTEXT, span), carrier, { set: (c, k, v) => void (c[k] = v) });
+  const client = new CmpClient(socketPath);
+  try {
+    const started = performance.now();
+    const response = await client.generate({
+      appRelPath: SAMPLE.appPath,
+      env: argocdAppEnv(repo),
+      tgz: await tgzOfRepo(repo.root),
+      traceparent: carrier.traceparent,
+      deadline: new Date(Date.now() + 30_000),
+    });
+    const ms = performance.now() - started;
+    span.setStatus({ code: SpanStatusCode.OK });
+    s.fact('GenerateManifest', `${response.manifests.length} manifests in ${ms.toFixed(0)} ms (tar+gzip stream, 1 KiB chunks)`);
+    s.fact('repo-server span', `${span.spanContext().traceId}/${span.spanContext().spanId} (parent of the generation)`);
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+    throw error;
+  } finally {
+    span.end();
+    client.close();
+  }
+  return {
+    httpUrl: `http://127.0.0.1:${port}`,
+    webhookSecret,
+    async stop() {
+      server.child.kill('SIGTERM');
+      await server.exited(10_000);
+    },
+  };
+}
+
+/** Step 6: the notifications webhook for a Succeeded sync, with the lineage where the shipped template puts it. */
+export async function reportSync(s: DemoSession, server: CmpServer, repo: GitOpsRepo, pipeline: PipelineRun): Promise<void> {
+  s.step(6, `Argo CD notifications: sync Succeeded → POST ${SYNC_EVENTS_PATH}`);
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const body = {
+    schema: 'argo-otel.io/sync-event/v1',
+    app: SAMPLE.app,
+    appNamespace: SAMPLE.argocdNamespace,
+    uid: randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-'),
+    project: SAMPLE.project,
+    destinationNamespace: SAMPLE.namespace,
+    phase: 'Succeeded',
+    message: 'successfully synced (all tasks run)',
+    startedAt: new Date(now - 2000).toISOString().replace('.000Z', 'Z'),
+    finishedAt: new Date(now).toISOString().replace('.000Z', 'Z'),
+    initiatedBy: { automated: true },
+    // `argocd app sync --info` items, the Application's plugin env, and the synced commit's trailers.
+    info: [{ name: 'pipeline-run-url', value: SAMPLE.runUrl }],
+    source: { repoURL: SAMPLE.repoUrl, path: SAMPLE.appPath, targetRevision: 'main', plugin: { name: 'argo-otel-v1', env: [{ name: 'ENVIRONMENT', value: SAMPLE.environment }] } },
+    syncRevision: repo.commit,
+    syncStatus: 'Synced',
+    health: 'Healthy',
+    commitMessage: repo.commitMessage,
+  };
+  const response = await fetch(`${server.httpUrl}${SYNC_EVENTS_PATH}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.webhookSecret}` },
+    body: JSON.stringify(body),
+  });
+  const answer = (await response.json()) as { status?: string; traceId?: string; spanId?: string; lineageSources?: Record<string, string>; reason?: string };
+  if (response.status !== 200 || answer.status !== 'recorded') {
+    throw new Error(`sync webhook answered ${response.status}: ${JSON.stringify(answer)}`);
+  }
+  const sources = Object.entries(answer.lineageSources ?? {}).map(([k, v]) => `${k}←${v}`);
+  s.fact('answer', `${response.status} ${answer.status}, SYNC span ${answer.traceId}/${answer.spanId}`);
+  s.fact('lineage from', sources.join(', '));
+  if (!(answer.lineageSources?.traceparent ?? '').length) throw new Error(`the sync span found no traceparent (pipeline ${pipeline.traceparent})`);
+}

@@ -1,0 +1,139 @@
+// Step 7: the canary. Stable and canary model servers report OTel HTTP metrics to real Prometheus, and the Rollouts
+// metric plugin judges them, spoken to over go-plugin net/rpc as the controller does.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { METRIC_PROVIDER_PLUGIN_NAME, RunArgsType } from '../../rollouts-metric-plugin/argo-types.js';
+import { t, type GobValue } from '../../rollouts-metric-plugin/transport/gob/index.js';
+import { connectHandshake, COOKIE } from '../../test/rollouts-transport/helpers.js';
+import { baseEnv, telemetryEnv } from './env.js';
+import type { Peers } from './peers.js';
+import { SAMPLE } from './sample.js';
+import { REPO, type DemoSession } from './session.js';
+
+const PLUGIN_BIN = join(REPO, 'rollouts-metric-plugin', 'bin', 'argo-otel-rollouts-plugin');
+/** The provider.plugin key in the AnalysisTemplate (manifests/examples/canary/analysis-template.yaml). */
+const PLUGIN_KEY = 'argo-otel/canary-judge';
+const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/**
+ * A pod-template hash in the form Argo Rollouts writes it (k8s controller.ComputeHash: fnv-32a, then
+ * rand.SafeEncodeString of the decimal). The real controller hashes a spew dump of the template, we hash its JSON.
+ */
+export function podTemplateHash(template: unknown): string {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(JSON.stringify(template))) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return [...String(h)].map((c) => SAFE_ALPHANUMS[c.charCodeAt(0) % SAFE_ALPHANUMS.length]).join('');
+}
+
+export interface CanaryInput {
+  /** The Rollout's pod template as the CMP rendered it (the canary), and the one it replaces (stable). */
+  canaryTemplate: unknown;
+  stableTemplate: unknown;
+  /** argo-otel.io/traceparent on the Rollout: the AnalysisTemplate's `traceparent` arg. */
+  deploymentTraceparent: string;
+}
+
+interface Measurement {
+  phase: string;
+  message: string;
+  metadata: Record<string, string>;
+}
+
+/** A healthy canary: same error rate and latency as stable on both routes. */
+const ROUTES = { '/predict': { errorRate: 0.004, latency: 0.04 }, '/healthz': { errorRate: 0, latency: 0.002 } };
+
+async function judgeOnPrometheus(s: DemoSession, prometheus: string, hashes: { canary: string; stable: string }): Promise<Record<string, unknown>> {
+  // Test support code needs devDependencies (the OTel metrics SDK), so it loads only on this path.
+  const { startOtelService } = await import('../../test/support/otel-http-service.js');
+  const { startPrometheus } = await import('../../test/support/prometheus.js');
+  const resource = { 'ml.model.id': SAMPLE.modelId, 'service.namespace': SAMPLE.namespace };
+  const stable = await startOtelService({ serviceName: SAMPLE.app, podTemplateHash: hashes.stable, instanceId: `${SAMPLE.app}-${hashes.stable}-0`, routes: ROUTES, resource, seed: 7 });
+  s.defer(() => stable.close());
+  const canary = await startOtelService({ serviceName: SAMPLE.app, podTemplateHash: hashes.canary, instanceId: `${SAMPLE.app}-${hashes.canary}-0`, routes: ROUTES, resource, seed: 13 });
+  s.defer(() => canary.close());
+  const prom = await startPrometheus([{ job: SAMPLE.app, targets: [stable.url, canary.url] }], { binary: prometheus });
+  s.defer(() => prom.stop());
+  s.fact('prometheus', `${prom.url} scraping stable ${stable.url} and canary ${canary.url} every 1s`);
+  await prom.waitForScrapes(1, 15_000);
+  // About 4 s of traffic, stable taking 80%; then two more scrapes so the last burst is in.
+  for (let burst = 0; burst < 4; burst++) {
+    await stable.drive('/predict', 400);
+    await stable.drive('/healthz', 40);
+    await canary.drive('/predict', 100);
+    await canary.drive('/healthz', 10);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await new Promise((r) => setTimeout(r, 2200));
+  s.fact('traffic', `stable ${stable.served} requests, canary ${canary.served} requests`);
+  return { backend: { address: prom.url, timeout: '5s' }, selection: { matchers: `job="${SAMPLE.app}"` }, window: '60s', step: '2s', minRequests: 100, minPoints: 3 };
+}
+
+/** One Plugin.Run through our TypeScript go-plugin host client (yamux + net/rpc + gob, as the controller's). */
+async function runThroughTsHost(s: DemoSession, config: Record<string, unknown>, args: Record<string, string>, labels: Record<string, string>, endpoint: string): Promise<Measurement> {
+  const plugin = s.start(process.execPath, [PLUGIN_BIN], { env: { ...telemetryEnv(endpoint), ...COOKIE } });
+  const [line = ''] = await plugin.waitForStdout(/^.*\n/, 15_000);
+  const host = await connectHandshake(line);
+  try {
+    const rpc = await host.plugin(METRIC_PROVIDER_PLUGIN_NAME);
+    await rpc.call('Plugin.InitPlugin', t.iface, null);
+    const reply = (await rpc.call('Plugin.Run', t.iface, {
+      $interface: 'RunArgs',
+      type: RunArgsType,
+      value: {
+        AnalysisRun: {
+          TypeMeta: { Kind: 'AnalysisRun', APIVersion: 'argoproj.io/v1alpha1' },
+          ObjectMeta: { Name: `${SAMPLE.app}-${labels['rollouts-pod-template-hash'] ?? ''}-2-1`, Namespace: SAMPLE.namespace, UID: randomUUID(), Labels: labels, Annotations: {} },
+          Spec: { Args: Object.entries(args).map(([Name, Value]) => ({ Name, Value })) },
+        },
+        Metric: { Name: 'canary', Provider: { Plugin: new Map([[PLUGIN_KEY, Buffer.from(JSON.stringify(config))]]) } },
+      },
+    })) as Record<string, GobValue>;
+    await host.quit().catch(() => undefined);
+    return {
+      phase: String(reply.Phase ?? ''),
+      message: String(reply.Message ?? ''),
+      metadata: Object.fromEntries(reply.Metadata instanceof Map ? [...reply.Metadata].map(([k, v]) => [String(k), String(v)]) : Object.entries((reply.Metadata ?? {}) as Record<string, GobValue>).map(([k, v]) => [k, String(v)])),
+    };
+  } finally {
+    host.close();
+    // The plugin flushes its analysis span on Quit before it exits.
+    await plugin.exited(5_000);
+  }
+}
+
+/** The real argo-rollouts v1.9.1 host code runs the plugin once (its own fixture AnalysisRun, fixed provider). */
+async function realHostCheck(s: DemoSession, host: string): Promise<void> {
+  const config = JSON.stringify({ fixed: { phase: 'Successful', value: '1', message: 'transport check' } });
+  // Its fixture run carries another trace's traceparent: no telemetry from this run, so it cannot muddle the tree.
+  const { stdout } = await s.run(host, ['run', '--plugin', PLUGIN_BIN, '--config', config], { cwd: REPO, env: { ...baseEnv(), OTEL_SDK_DISABLED: 'true' }, timeoutMs: 30_000 });
+  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ok?: boolean; data?: { measurement?: { phase?: string } } };
+  if (!result.ok) throw new Error(`real go-plugin host run failed: ${stdout}`);
+  s.fact('real go-plugin host', `${host}: handshake, Dispense, InitPlugin, Run → ${result.data?.measurement?.phase ?? '?'} (go-plugin v1.6.3, argo-rollouts v1.9.1 client)`);
+}
+
+export async function runCanary(s: DemoSession, input: CanaryInput, peers: Peers, endpoint: string): Promise<Measurement> {
+  s.step(7, 'Argo Rollouts canary: the metric plugin judges canary vs stable');
+  const hashes = { canary: podTemplateHash(input.canaryTemplate), stable: podTemplateHash(input.stableTemplate) };
+  s.fact('pod-template hashes', `canary ${hashes.canary}, stable ${hashes.stable}`);
+  let config: Record<string, unknown>;
+  if (peers.prometheus) {
+    config = await judgeOnPrometheus(s, peers.prometheus, hashes);
+  } else {
+    s.skip('canary judge on real Prometheus', '`apt-get install prometheus` (or `npm test`, which installs it); running the plugin with the {"fixed": …} provider instead');
+    config = { fixed: { phase: 'Successful', value: '1', message: 'fixed answer: no Prometheus, so nothing was judged' } };
+  }
+  if (peers.rolloutsHost) await realHostCheck(s, peers.rolloutsHost);
+  else s.skip('real go-plugin host check', '`bash test/setup.d/rollouts-host.sh` (or `npm test`) builds .cache/bin/rollouts-host');
+  // The AnalysisTemplate's args as the controller resolves them (podTemplateHashValue, the Rollout's annotation).
+  const args = { service: SAMPLE.app, 'canary-hash': hashes.canary, 'stable-hash': hashes.stable, traceparent: input.deploymentTraceparent };
+  const labels = { 'rollouts-pod-template-hash': hashes.canary, 'rollout-type': 'Step', 'step-index': '1', rollout: SAMPLE.app };
+  s.note('Plugin.Run through the TypeScript go-plugin host client (yamux + net/rpc + gob)');
+  const m = await runThroughTsHost(s, config, args, labels, endpoint);
+  s.fact('phase', m.phase);
+  s.fact('message', m.message);
+  for (const key of ['score', 'selection', 'requests.canary', 'requests.stable', 'check.error-rate.outcome', 'check.latency-p99.outcome', 'analysis.trace_id']) {
+    if (m.metadata[key] !== undefined) s.fact(key, m.metadata[key]);
+  }
+  if (m.phase !== 'Successful') throw new Error(`the healthy canary was judged ${m.phase}: ${m.message}`);
+  return m;
+}

@@ -1,0 +1,37 @@
+// Which optional peers are here. The demo works without any of them and shows more with each.
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { REPO } from './session.js';
+
+/** Env switch to force the no-Prometheus path: ARGO_OTEL_DEMO_PROMETHEUS=off. */
+export const DEMO_PROMETHEUS_ENV = 'ARGO_OTEL_DEMO_PROMETHEUS';
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export interface Peers {
+  /** The prometheus binary, unless missing or switched off. */
+  prometheus?: string;
+  /** The real go-plugin host (argo-rollouts v1.9.1 client code), built by test/setup.d/rollouts-host.sh. */
+  rolloutsHost?: string;
+}
+
+export function findPeers(env: NodeJS.ProcessEnv = process.env): Peers {
+  const prometheus = prometheusSwitchedOff(env) ? undefined : (env.ARGO_OTEL_PROMETHEUS?.trim() || onPath('prometheus'));
+  const host = join(REPO, '.cache', 'bin', 'rollouts-host');
+  return { ...(prometheus ? { prometheus } : {}), ...(existsSync(host) ? { rolloutsHost: host } : {}) };
+}
+
+export function prometheusSwitchedOff(env: NodeJS.ProcessEnv = process.env): boolean {
+  return ['off', '0', 'false', 'no'].includes((env[DEMO_PROMETHEUS_ENV] ?? '').trim().toLowerCase());
+}
