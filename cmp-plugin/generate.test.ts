@@ -166,3 +166,26 @@ describe('generate: bad input', () => {
     expect(err.message).toMatch(/aborted/);
   });
 });
+
+describe('generate CLI helpers', () => {
+  it('finds the repo root from ARGOCD_APP_SOURCE_PATH (Argo CD runs us in <root>/<path>)', async () => {
+    const { repoRootFromEnv } = await import('./cli.js');
+    expect(repoRootFromEnv('/tmp/_cmp_server/u1/apps/model', { ARGOCD_APP_SOURCE_PATH: 'apps/model' })).toBe('/tmp/_cmp_server/u1');
+    expect(repoRootFromEnv('/tmp/_cmp_server/u1/apps/model', { ARGOCD_APP_SOURCE_PATH: './apps/model/' })).toBe('/tmp/_cmp_server/u1');
+    expect(repoRootFromEnv('/tmp/_cmp_server/u1', { ARGOCD_APP_SOURCE_PATH: '.' })).toBe('/tmp/_cmp_server/u1');
+    expect(repoRootFromEnv('/elsewhere/x', { ARGOCD_APP_SOURCE_PATH: 'apps/model' })).toBe('/elsewhere/x');
+    expect(repoRootFromEnv('/a/b', {})).toBe('/a/b');
+  });
+
+  it('formats a JSON object stream (one object per line) or a YAML stream', async () => {
+    const { formatManifests } = await import('./cli.js');
+    const objects = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } },
+    ];
+    expect(formatManifests(objects, 'json')).toBe(`${JSON.stringify(objects[0])}\n${JSON.stringify(objects[1])}\n`);
+    expect(formatManifests(objects, 'yaml')).toBe(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+    );
+  });
+});

@@ -8,8 +8,13 @@ import type { JsonValue } from './yaml-reader.js';
 // The first character may not be an indicator, and `-`/`.`/`+` only before a word character (`- x`, `---`, `...`).
 const PLAIN_SAFE = /^(?:[A-Za-z0-9_/]|[.+-](?=[A-Za-z0-9_/]))(?:[A-Za-z0-9_./+@%=~()-]|[:#](?=[A-Za-z0-9_./-])| (?=[A-Za-z0-9_./(+-]))*$/;
 
+// go-yaml v2 reads `12:30` as a string, but YAML 1.1 readers with sexagesimal ints (PyYAML, `yaml`) do not: quote.
+const SEXAGESIMAL = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/;
+
 function scalarText(value: string): string {
-  if (value.length > 0 && value.length < 256 && PLAIN_SAFE.test(value) && isPlainSafeString(value)) return value;
+  if (value.length > 0 && value.length < 256 && PLAIN_SAFE.test(value) && !SEXAGESIMAL.test(value) && isPlainSafeString(value)) {
+    return value;
+  }
   // JSON escapes are a subset of YAML double-quoted escapes, so JSON.stringify is a correct YAML quoter.
   return JSON.stringify(value);
 }
