@@ -17,9 +17,13 @@ import { printTrace } from './demo/trace.js';
 export async function runDemo(out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
   const began = performance.now();
   const s = await DemoSession.create(out);
+  let signalled = false;
   const interrupted = (signal: NodeJS.Signals): void => {
+    signalled = true;
     out(`\n${signal}: stopping the demo and cleaning up`);
-    void s.close().finally(() => process.exit(130));
+    s.abort(signal);
+    // The step in flight fails once its children are gone; should it wait on something else, stop anyway.
+    setTimeout(() => void s.close().finally(() => process.exit(130)), 5_000).unref();
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -37,8 +41,10 @@ export async function runDemo(out: (line: string) => void = (line) => process.st
     const pipeline = startPipelineRun(s, ci);
     const repo = await stampGitOpsRepo(s, pipeline, receiver.endpoint).finally(() => pipeline.end(true));
     const rendered = await generateModeA(s, repo, receiver.endpoint);
+    // The sync operation's own GenerateManifest call is the one that reaches the plugin socket.
+    const syncStartedMs = Date.now();
     const cmpServer = await generateModeB(s, repo, receiver.endpoint, repoServer);
-    await reportSync(s, cmpServer, repo, pipeline);
+    await reportSync(s, cmpServer, repo, pipeline, syncStartedMs);
     await cmpServer.stop();
     const stableTemplate = JSON.parse(JSON.stringify(rendered.podTemplate).replace(/checkout-model:1\.4\.0/g, 'checkout-model:1.3.2')) as unknown;
     await runCanary(s, { canaryTemplate: rendered.podTemplate, stableTemplate, deploymentTraceparent: rendered.deploymentTraceparent }, peers, receiver.endpoint);
@@ -48,6 +54,7 @@ export async function runDemo(out: (line: string) => void = (line) => process.st
     out(`\ndemo finished in ${((performance.now() - began) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {
+    if (signalled) return 130;
     out(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {

@@ -59,10 +59,12 @@ export async function generateModeA(s: DemoSession, repo: GitOpsRepo, endpoint: 
   if (!rollout || !job || !deploymentTraceparent) throw new Error(`generate output lacks the Rollout, the Job or the ${Annotations.traceparent} annotation:\n${stdout}`);
   const env = (w: unknown, name: string) => envOf(w).find((e) => e.name === name)?.value ?? '(not set)';
   s.fact('manifests', objects.map((o) => o.kind).join(', '));
-  for (const [k, v] of Object.entries(annotations)) s.fact(`Rollout ${k}`, v);
-  s.fact(`Rollout ${ContainerEnv.modelId}`, env(rollout, ContainerEnv.modelId));
-  s.fact(`Rollout OTEL_RESOURCE_ATTR…`, env(rollout, ContainerEnv.otelResourceAttributes));
-  s.fact(`Job ${ContainerEnv.traceparent}`, env(job, ContainerEnv.traceparent));
+  s.note('Rollout annotations:');
+  for (const [k, v] of Object.entries(annotations)) s.note(`  ${k} = ${v}`);
+  s.note('Rollout container env:');
+  for (const name of [ContainerEnv.modelId, ContainerEnv.otelResourceAttributes]) s.note(`  ${name} = ${env(rollout, name)}`);
+  s.note('Job (training) container env:');
+  s.note(`  ${ContainerEnv.traceparent} = ${env(job, ContainerEnv.traceparent)}`);
   return { deploymentTraceparent, podTemplate: field(rollout, 'spec', 'template') };
 }
 
@@ -125,9 +127,14 @@ export async function generateModeB(s: DemoSession, repo: GitOpsRepo, endpoint: 
 }
 
 /** Step 6: the notifications webhook for a Succeeded sync, with the lineage where the shipped template puts it. */
-export async function reportSync(s: DemoSession, server: CmpServer, repo: GitOpsRepo, pipeline: PipelineRun): Promise<void> {
+export async function reportSync(s: DemoSession, server: CmpServer, repo: GitOpsRepo, pipeline: PipelineRun, syncStartedMs: number): Promise<void> {
   s.step(6, `Argo CD notifications: sync Succeeded → POST ${SYNC_EVENTS_PATH}`);
-  const now = Math.floor(Date.now() / 1000) * 1000;
+  // operationState times have second resolution (metav1.Time).
+  const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const startedAt = Math.ceil(syncStartedMs / 1000) * 1000;
+  const finishedAt = Math.max(startedAt, Math.ceil(Date.now() / 1000) * 1000);
+  const synced = (group: string, version: string, kind: string, name: string) =>
+    ({ group, version, kind, namespace: SAMPLE.namespace, name, status: 'Synced', syncPhase: 'Sync', hookPhase: 'Running', message: `${kind.toLowerCase()}/${name} configured` });
   const body = {
     schema: 'argo-otel.io/sync-event/v1',
     app: SAMPLE.app,
@@ -137,13 +144,18 @@ export async function reportSync(s: DemoSession, server: CmpServer, repo: GitOps
     destinationNamespace: SAMPLE.namespace,
     phase: 'Succeeded',
     message: 'successfully synced (all tasks run)',
-    startedAt: new Date(now - 2000).toISOString().replace('.000Z', 'Z'),
-    finishedAt: new Date(now).toISOString().replace('.000Z', 'Z'),
+    startedAt: rfc3339(startedAt),
+    finishedAt: rfc3339(finishedAt),
     initiatedBy: { automated: true },
     // `argocd app sync --info` items, the Application's plugin env, and the synced commit's trailers.
     info: [{ name: 'pipeline-run-url', value: SAMPLE.runUrl }],
     source: { repoURL: SAMPLE.repoUrl, path: SAMPLE.appPath, targetRevision: 'main', plugin: { name: 'argo-otel-v1', env: [{ name: 'ENVIRONMENT', value: SAMPLE.environment }] } },
     syncRevision: repo.commit,
+    resources: [
+      synced('argoproj.io', 'v1alpha1', 'Rollout', SAMPLE.app),
+      synced('', 'v1', 'Service', SAMPLE.app),
+      synced('batch', 'v1', 'Job', `train-${SAMPLE.app}`),
+    ],
     syncStatus: 'Synced',
     health: 'Healthy',
     commitMessage: repo.commitMessage,

@@ -30,6 +30,8 @@ export interface Started {
 export class DemoSession {
   private readonly cleanups: Array<() => Promise<void> | void> = [];
   private readonly children = new Set<ChildProcess>();
+  private closing: Promise<void> | undefined;
+  private aborted: string | undefined;
 
   private constructor(
     readonly dir: string,
@@ -44,6 +46,7 @@ export class DemoSession {
   }
 
   step(n: number, title: string): void {
+    this.checkNotAborted();
     this.out(`\n== ${n}. ${title}`);
   }
 
@@ -69,20 +72,37 @@ export class DemoSession {
     this.cleanups.push(cleanup);
   }
 
-  /** Kills every child still running, then runs cleanups (last registered first). Never throws. */
-  async close(): Promise<void> {
+  /**
+   * Ctrl-C: kills the children so the step in flight fails soon, and makes every later step or child refuse to
+   * start. Cleanup waits for close(), so nothing is removed under a step still using it.
+   */
+  abort(reason: string): void {
+    this.aborted ??= reason;
     for (const child of this.children) kill(child, 'SIGKILL');
-    for (const cleanup of this.cleanups.splice(0).reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        this.out(`   cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  private checkNotAborted(): void {
+    if (this.aborted !== undefined) throw new Error(`demo interrupted (${this.aborted})`);
+  }
+
+  /** Kills every child still running, then runs cleanups (last registered first). Idempotent; never throws. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const child of this.children) kill(child, 'SIGKILL');
+      for (const cleanup of this.cleanups.splice(0).reverse()) {
+        try {
+          await cleanup();
+        } catch (error) {
+          this.out(`   cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
-    }
+    })();
+    return this.closing;
   }
 
   /** Starts a long-running child; it is killed by close() if still running. */
   start(command: string, args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Started {
+    this.checkNotAborted();
     const child = spawn(command, args, { cwd: options.cwd ?? this.dir, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.add(child);
     const output = { stdout: '', stderr: '' };
@@ -140,6 +160,7 @@ export class DemoSession {
 
   /** Runs any command to completion (bounded), with the same cleanup guarantees as start(). */
   run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
+    this.checkNotAborted();
     return new Promise((ok, fail) => {
       const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
       this.children.add(child);

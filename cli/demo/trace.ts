@@ -43,8 +43,8 @@ export async function printTrace(s: DemoSession, receiver: OtlpReceiver, pipelin
     throw new Error(`spans missing after 10 s: ${missing(receiver.spans).map((e) => e.what).join('; ')}`);
   }
   s.print(formatTraceTree(receiver.spans));
-  s.print('\nhow to query this:');
-  s.print(`  everything serving this model:  { resource.service.name = "${SAMPLE.app}" && resource.ml.model.id = "${SAMPLE.modelId}" }`);
-  s.print(`  what this pipeline run caused:  { link:traceID = "${pipeline.traceId}" }  (generation, SYNC and canary.analysis spans)`);
-  s.print(`  which run is in production:     { span.ml.model.id = "${SAMPLE.modelId}" } → cicd.pipeline.run.id, vcs.ref.head.revision`);
+  s.print('\nhow to query this (TraceQL):');
+  s.print(`  which pipeline run, commit and dataset made this model:  { resource.service.name = "argo-otel-cmp-server" && span.ml.model.id = "${SAMPLE.modelId}" }`);
+  s.print(`  everything pipeline run ${SAMPLE.runId} caused (rendering, sync, canary):  { link:traceID = "${pipeline.traceId}" }`);
+  s.print(`  requests served by this model (pods get OTEL_RESOURCE_ATTRIBUTES from the CMP):  { resource.ml.model.id = "${SAMPLE.modelId}" }`);
 }
