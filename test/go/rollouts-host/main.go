@@ -20,7 +20,7 @@ func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 
 const usage = `usage: rollouts-host <scenario> --plugin PATH [--arg A]... [flags]
 scenarios: dispense init ping run invalid-config async resume terminate garbage-collect metadata type
-           concurrent big-arg keepalive kill restart crash bench gob-first-id
+           concurrent big-arg keepalive kill restart crash controller bench gob-first-id
        rollouts-host relay --out FILE -- PLUGIN [ARGS...]   (a wire-measuring plugin wrapper)`
 
 func main() {
@@ -42,6 +42,7 @@ func main() {
 	size := fs.Int("size", 16<<20, "big-arg: argument size in bytes")
 	maxDelay := fs.Int("max-delay-ms", 200, "concurrent: Runs take 0..max-delay-ms (spread so answers come out of order)")
 	warmup := fs.Int("warmup", 0, "bench: unmeasured Runs after the first one")
+	install := fs.String("install", "download", "controller: put the plugin into plugin-bin/ by DownloadPlugins (copy) or symlink")
 	idle := fs.Duration("idle", 65*time.Second, "keepalive: idle time before the next Run")
 	_ = fs.Parse(os.Args[2:])
 
@@ -66,7 +67,7 @@ func main() {
 	var compact strings.Builder
 	_ = json.NewEncoder(&compact).Encode(json.RawMessage(*config)) // compacted, as ResolveMetricArgs re-encodes it
 	emit(runScenario(scenario, options{plugin: *plugin, args: args, pluginName: *name,
-		config: json.RawMessage(strings.TrimSpace(compact.String())), n: *n, size: *size, idle: *idle, maxDelayMs: *maxDelay, warmup: *warmup}))
+		config: json.RawMessage(strings.TrimSpace(compact.String())), n: *n, size: *size, idle: *idle, maxDelayMs: *maxDelay, warmup: *warmup, install: *install}))
 }
 
 func emit(r *result) {

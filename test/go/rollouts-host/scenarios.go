@@ -24,6 +24,7 @@ type options struct {
 	idle       time.Duration
 	maxDelayMs int
 	warmup     int
+	install    string
 }
 
 // result is the one JSON object a scenario prints. Problems lists every protocol check that failed; the exit
@@ -122,10 +123,14 @@ func runScenario(name string, o options) *result {
 		r.Pid, r.Addr = s.pid(), s.addr()
 		s.kill()
 		r.HostWarnings = captured.lines("[WARN]", "[ERROR]")
-		forwarded := captured.lines(" plugin." + filepath.Base(o.plugin) + ":")
+		logName := filepath.Base(o.plugin)
+		if name == "controller" {
+			logName = filepath.Base(o.pluginName) // the controller runs plugin-bin/<namespace>/<name>
+		}
+		forwarded := captured.lines(" plugin." + logName + ":")
 		r.PluginLogLines, r.RawPluginLogLines = len(forwarded), []string{}
 		for _, line := range forwarded {
-			_, rest, _ := strings.Cut(line, " plugin."+filepath.Base(o.plugin)+": ")
+			_, rest, _ := strings.Cut(line, " plugin."+logName+": ")
 			if strings.HasPrefix(rest, "{") {
 				r.RawPluginLogLines = append(r.RawPluginLogLines, line)
 			}
@@ -287,6 +292,8 @@ func runScenario(name string, o options) *result {
 		restart(r, s, o)
 	case "crash":
 		crash(r, s, o)
+	case "controller":
+		controllerScenario(r, o)
 	case "bench":
 		bench(r, s, o)
 	default:
