@@ -78,6 +78,15 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'run with type ids shifted by 300 (a long-running controller that talked to other plugins)',
+    run: async (target) => {
+      // gob ids are process-global in the host; here every definition gets a 2-byte id instead of 1.
+      const r = await hostOk('run', target, ['--shift-type-ids', '300']);
+      expectFixedSuccess(measurement(r));
+      expect(r.data['firstRunRequestBytes']).toBeGreaterThan(20_100);
+    },
+  },
+  {
     name: 'invalid-config',
     run: async (target) => {
       const r = await hostOk('invalid-config', target);

@@ -44,7 +44,12 @@ func main() {
 	warmup := fs.Int("warmup", 0, "bench: unmeasured Runs after the first one")
 	install := fs.String("install", "download", "controller: put the plugin into plugin-bin/ by DownloadPlugins (copy) or symlink")
 	idle := fs.Duration("idle", 65*time.Second, "keepalive: idle time before the next Run")
+	shift := fs.Int("shift-type-ids", 0, "gob-encode this many other types first (a long-running controller's ids)")
 	_ = fs.Parse(os.Args[2:])
+	if err := shiftTypeIDs(*shift); err != nil {
+		fmt.Fprintf(os.Stderr, "rollouts-host: --shift-type-ids: %v\n", err)
+		os.Exit(2)
+	}
 
 	if scenario == "gob-first-id" {
 		id, err := firstUserTypeID()

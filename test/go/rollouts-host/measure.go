@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/gob"
 	"fmt"
+	"io"
 	netrpc "net/rpc"
+	"reflect"
 	"runtime"
 	"sort"
 	"time"
@@ -145,3 +147,15 @@ func stats(d []time.Duration) latencyStats {
 }
 
 func goVersion() string { return runtime.Version() }
+
+// shiftTypeIDs makes gob assign n type ids before any plugin traffic, as a long-running controller has after
+// talking to other plugins: ids are process-global, so every later definition gets a larger (multi-byte) id.
+func shiftTypeIDs(n int) error {
+	for i := 0; i < n; i++ {
+		t := reflect.StructOf([]reflect.StructField{{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[int]()}})
+		if err := gob.NewEncoder(io.Discard).EncodeValue(reflect.New(t).Elem()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
