@@ -5,11 +5,12 @@
 import { Command } from 'commander';
 import { startOtlpReceiver } from '../telemetry/otlp-receiver.js';
 import { startTracing } from '../telemetry/tracing.js';
-import { generateModeA, generateModeB, reportSync } from './demo/argocd.js';
+import { generateKustomizeVariant, generateModeA, generateModeB, reportSync } from './demo/argocd.js';
 import { runCanary } from './demo/canary.js';
 import { useReceiverInProcess } from './demo/env.js';
 import { findPeers } from './demo/peers.js';
 import { startPipelineRun, stampGitOpsRepo } from './demo/pipeline.js';
+import { SAMPLE } from './demo/sample.js';
 import { DemoSession } from './demo/session.js';
 import { printTrace } from './demo/trace.js';
 
@@ -39,14 +40,15 @@ export async function runDemo(out: (line: string) => void = (line) => process.st
     const peers = findPeers();
 
     const pipeline = startPipelineRun(s, ci);
-    const repo = await stampGitOpsRepo(s, pipeline, receiver.endpoint).finally(() => pipeline.end(true));
+    const repo = await stampGitOpsRepo(s, pipeline, receiver.endpoint, peers.kustomize).finally(() => pipeline.end(true));
     const rendered = await generateModeA(s, repo, receiver.endpoint);
+    await generateKustomizeVariant(s, repo, receiver, peers.kustomize);
     // The sync operation's own GenerateManifest call is the one that reaches the plugin socket.
     const syncStartedMs = Date.now();
     const cmpServer = await generateModeB(s, repo, receiver.endpoint, repoServer);
     await reportSync(s, cmpServer, repo, pipeline, syncStartedMs);
     await cmpServer.stop();
-    const stableTemplate = JSON.parse(JSON.stringify(rendered.podTemplate).replace(/checkout-model:1\.4\.0/g, 'checkout-model:1.3.2')) as unknown;
+    const stableTemplate = JSON.parse(JSON.stringify(rendered.podTemplate).replaceAll(`${SAMPLE.image}:${SAMPLE.imageTag}`, `${SAMPLE.image}:${SAMPLE.previousImageTag}`)) as unknown;
     await runCanary(s, { canaryTemplate: rendered.podTemplate, stableTemplate, deploymentTraceparent: rendered.deploymentTraceparent }, peers, receiver.endpoint);
 
     await Promise.all([ci.shutdown(), repoServer.shutdown()]);

@@ -7,7 +7,8 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { parseAllDocuments } from 'yaml';
 import { SYNC_EVENTS_PATH } from '../../cmp-plugin/notifications/index.js';
 import { SERVICE_NAME as CMP_SERVICE } from '../../cmp-plugin/server/protocol.js';
-import { Annotations, ContainerEnv } from '../../lineage/names.js';
+import { Annotations, ContainerEnv, OwnAttributes } from '../../lineage/names.js';
+import type { OtlpReceiver } from '../../telemetry/otlp-receiver.js';
 import type { Tracing } from '../../telemetry/tracing.js';
 import { CmpClient, tgzOfRepo } from '../../test/cmp-server/repo-stream-client.js';
 import { telemetryEnv } from './env.js';
@@ -16,16 +17,16 @@ import { SAMPLE } from './sample.js';
 import type { DemoSession } from './session.js';
 
 /** What the repo-server passes a plugin for GenerateManifest (argocd-cmp-protocol.md §2.2, argo-cd v3.5.1). */
-export function argocdAppEnv(repo: GitOpsRepo): Record<string, string> {
+export function argocdAppEnv(repo: GitOpsRepo, app: string = SAMPLE.app, appPath: string = SAMPLE.appPath): Record<string, string> {
   return {
-    ARGOCD_APP_NAME: SAMPLE.app,
+    ARGOCD_APP_NAME: app,
     ARGOCD_APP_NAMESPACE: SAMPLE.namespace,
     ARGOCD_APP_PROJECT_NAME: SAMPLE.project,
     ARGOCD_APP_REVISION: repo.commit,
     ARGOCD_APP_REVISION_SHORT: repo.commit.slice(0, 7),
     ARGOCD_APP_REVISION_SHORT_8: repo.commit.slice(0, 8),
     ARGOCD_APP_SOURCE_REPO_URL: SAMPLE.repoUrl,
-    ARGOCD_APP_SOURCE_PATH: SAMPLE.appPath,
+    ARGOCD_APP_SOURCE_PATH: appPath,
     ARGOCD_APP_SOURCE_TARGET_REVISION: 'main',
     KUBE_VERSION: '1.31.0',
     KUBE_API_VERSIONS: 'apps/v1,apps/v1/Deployment,argoproj.io/v1alpha1,argoproj.io/v1alpha1/Rollout,batch/v1,batch/v1/Job,v1,v1/Service',
@@ -66,6 +67,27 @@ export async function generateModeA(s: DemoSession, repo: GitOpsRepo, endpoint: 
   s.note('Job (training) container env:');
   s.note(`  ${ContainerEnv.traceparent} = ${env(job, ContainerEnv.traceparent)}`);
   return { deploymentTraceparent, podTemplate: field(rollout, 'spec', 'template') };
+}
+
+/** Step 4, the Kustomize variant: same command, kustomize renders, the lineage comes from the commit trailers. */
+export async function generateKustomizeVariant(s: DemoSession, repo: GitOpsRepo, receiver: OtlpReceiver, kustomize: string | undefined): Promise<void> {
+  if (!repo.kustomizeAppDir || !kustomize) {
+    s.skip('the Kustomize variant', '`bash test/setup.d/render-tools.sh` (or `npm test`) installs kustomize into .cache/bin');
+    return;
+  }
+  const app = `${SAMPLE.app}-kustomize`;
+  const env = { ...telemetryEnv(receiver.endpoint), ...argocdAppEnv(repo, app, SAMPLE.kustomizeAppPath), ARGO_OTEL_KUSTOMIZE_PATH: kustomize };
+  const { stdout } = await s.cli(['generate', '--output', 'yaml'], { cwd: repo.kustomizeAppDir, env });
+  const objects = parseAllDocuments(stdout).map((d) => d.toJS() as Json);
+  const rollout = objects.find((o) => o.kind === 'Rollout');
+  const image = String(field(rollout, 'spec', 'template', 'spec', 'containers', 0, 'image') ?? '?');
+  const traceparent = (field(rollout, 'metadata', 'annotations') as Record<string, string> | undefined)?.[Annotations.traceparent];
+  if (!traceparent) throw new Error(`the Kustomize variant's Rollout has no ${Annotations.traceparent}:\n${stdout}`);
+  s.note(`Kustomize variant (${SAMPLE.kustomizeAppPath}, no lineage file): ${objects.map((o) => `${o.kind}/${String(field(o, 'metadata', 'name'))}`).join(', ')}`);
+  // Where the lineage came from is on the generation span; the CLI has flushed it before exiting.
+  const spans = await receiver.waitForSpans((all) => all.some((x) => x.name === `generate ${app}`), 5_000);
+  const source = spans.find((x) => x.name === `generate ${app}`)?.attributes[OwnAttributes.lineageSource];
+  s.note(`  image ${image}, ${Annotations.traceparent} = ${traceparent} (lineage from ${String(source)})`);
 }
 
 export interface CmpServer {

@@ -24,12 +24,20 @@ export interface Peers {
   prometheus?: string;
   /** The real go-plugin host (argo-rollouts v1.9.1 client code), built by test/setup.d/rollouts-host.sh. */
   rolloutsHost?: string;
+  /** kustomize, for the Kustomize variant of the sample (test/setup.d/render-tools.sh puts it in .cache/bin). */
+  kustomize?: string;
 }
 
 export function findPeers(env: NodeJS.ProcessEnv = process.env): Peers {
   const prometheus = prometheusSwitchedOff(env) ? undefined : (env.ARGO_OTEL_PROMETHEUS?.trim() || onPath('prometheus'));
   const host = join(REPO, '.cache', 'bin', 'rollouts-host');
-  return { ...(prometheus ? { prometheus } : {}), ...(existsSync(host) ? { rolloutsHost: host } : {}) };
+  const cachedKustomize = join(REPO, '.cache', 'bin', 'kustomize');
+  const kustomize = env.ARGO_OTEL_KUSTOMIZE_PATH?.trim() || (existsSync(cachedKustomize) ? cachedKustomize : onPath('kustomize'));
+  return {
+    ...(prometheus ? { prometheus } : {}),
+    ...(existsSync(host) ? { rolloutsHost: host } : {}),
+    ...(kustomize ? { kustomize } : {}),
+  };
 }
 
 export function prometheusSwitchedOff(env: NodeJS.ProcessEnv = process.env): boolean {

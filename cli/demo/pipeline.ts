@@ -70,21 +70,33 @@ export function startPipelineRun(s: DemoSession, tracing: Tracing): PipelineRun 
 export interface GitOpsRepo {
   root: string;
   appDir: string;
+  /** The Kustomize variant's directory, when kustomize is installed. */
+  kustomizeAppDir?: string;
   commit: string;
   commitMessage: string;
 }
 
 /** Step 3: a GitOps repo with the sample app, stamped by `argo-otel stamp --commit` as the pipeline's last step. */
-export async function stampGitOpsRepo(s: DemoSession, pipeline: PipelineRun, endpoint: string): Promise<GitOpsRepo> {
+export async function stampGitOpsRepo(s: DemoSession, pipeline: PipelineRun, endpoint: string, kustomize: string | undefined): Promise<GitOpsRepo> {
   s.step(3, 'GitOps repo: argo-otel stamp --commit');
   const root = join(s.dir, 'gitops');
   const appDir = join(root, SAMPLE.appPath);
   await mkdir(appDir, { recursive: true });
   await cp(SAMPLE.appFiles, appDir, { recursive: true });
+  const kustomizeAppDir = kustomize ? join(root, SAMPLE.kustomizeAppPath) : undefined;
+  if (kustomizeAppDir) {
+    await cp(SAMPLE.kustomizeFiles, kustomizeAppDir, { recursive: true });
+    for (const file of ['rollout.yaml', 'service.yaml']) await cp(join(SAMPLE.appFiles, file), join(kustomizeAppDir, file));
+  }
   const git = (...args: string[]) => s.run('git', args, { cwd: root, env: gitEnv() });
   await git('init', '--quiet', '--initial-branch=main');
   await git('add', '.');
   await git('commit', '--quiet', '-m', `add ${SAMPLE.app}`);
+  if (kustomize && kustomizeAppDir) {
+    // The pipeline's usual GitOps step: point the overlay at the new image, stage it for the stamp commit.
+    await s.run(kustomize, ['edit', 'set', 'image', `${SAMPLE.image}:${SAMPLE.imageTag}`], { cwd: kustomizeAppDir, env: gitEnv() });
+    await git('add', SAMPLE.kustomizeAppPath);
+  }
 
   await s.cli(
     [
@@ -98,9 +110,9 @@ export async function stampGitOpsRepo(s: DemoSession, pipeline: PipelineRun, end
   const commit = (await git('rev-parse', 'HEAD')).stdout.trim();
   const commitMessage = (await git('log', '-1', '--format=%B')).stdout;
   const lineage = JSON.parse(await readFile(join(appDir, LINEAGE_FILE), 'utf8')) as Record<string, unknown>;
-  s.fact('repo', `${root} (apps: ${SAMPLE.appPath}: Rollout, Service, training Job)`);
+  s.fact('repo', `${root} (${SAMPLE.appPath}: Rollout, Service, training Job${kustomizeAppDir ? `; ${SAMPLE.kustomizeAppPath}: its Kustomize overlay` : ''})`);
   s.fact('commit', commit);
   s.fact('lineage file', `${SAMPLE.appPath}/${LINEAGE_FILE} (${Object.keys(lineage).filter((k) => k !== 'schema').join(', ')})`);
   s.fact('commit trailers', commitMessage.split('\n').filter((l) => /^[A-Z][\w-]*: /.test(l)).map((l) => l.split(':')[0]).join(', '));
-  return { root, appDir, commit, commitMessage };
+  return { root, appDir, commit, commitMessage, ...(kustomizeAppDir ? { kustomizeAppDir } : {}) };
 }

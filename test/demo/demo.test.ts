@@ -124,12 +124,19 @@ describe('npm run demo', () => {
     expectCleanedUp(result);
   });
 
-  it('with Prometheus: the canary judge passes the healthy canary and its analysis span links to the deployment trace', async () => {
+  it('with every peer: the Kustomize variant, the real go-plugin host, and a judged canary whose analysis span links to the deployment trace', async () => {
     const prometheus = (process.env.PATH ?? '').split(delimiter).some((d) => existsSync(join(d, 'prometheus')));
     expect(prometheus, 'prometheus must be on PATH (test/setup.d/prometheus.sh installs it)').toBe(true);
+    for (const tool of ['kustomize', 'rollouts-host']) {
+      expect(existsSync(join(REPO, '.cache/bin', tool)), `.cache/bin/${tool} missing: run bash test/setup.sh`).toBe(true);
+    }
     const result = await runDemo({});
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const spans = expectThread(result.stdout);
+    const kustomized = one(spans, 'generate checkout-model-kustomize', 'INTERNAL');
+    expectLinkedToRun(kustomized, pipelineIds(result.stdout));
+    expect(result.stdout).toMatch(/image ghcr\.io\/example\/checkout-model:1\.4\.0, argo-otel\.io\/traceparent = 00-\w+-\w+-01 \(lineage from commit-trailers\)/);
+    expect(result.stdout).toMatch(/real go-plugin host: .*Run → Successful/);
     const analysis = one(spans, 'canary.analysis canary', 'INTERNAL');
     expectLinkedToRun(analysis, pipelineIds(result.stdout));
     expect(result.stdout).toMatch(/phase: +Successful\n +message: +Successful: score 100/);
