@@ -82,6 +82,23 @@ describe('argo-otel generate (built CLI)', () => {
     expect(ops[0]).toMatchObject({ op: 'add', path: '/metadata/annotations' });
   });
 
+  it('reads the lineage file the pipeline wrote (real lineage reader) and injects the Rollout canary contract', async () => {
+    const r = await generateCli('lineage-file', ['--output', 'json'], { ARGOCD_APP_NAME: 'fraud' });
+    expect(r.code, r.stderr).toBe(0);
+    const [rollout] = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(rollout?.metadata.annotations[Annotations.traceparent]).toBe(TP);
+    expect(rollout?.spec.template.spec.containers[0].env).toEqual([
+      { name: 'MODEL_ID', value: 'fraud-v7' },
+      { name: 'ORCHESTRATION_TRACE_ID', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${Annotations.traceparent}']` } } },
+      { name: 'ARGO_OTEL_POD_TEMPLATE_HASH', valueFrom: { fieldRef: { fieldPath: "metadata.labels['rollouts-pod-template-hash']" } } },
+      {
+        name: 'OTEL_RESOURCE_ATTRIBUTES',
+        value:
+          'ml.model.id=fraud-v7,ml.dataset.version=ds-2026-11,vcs.ref.head.revision=4f2a9c1e7b3d,cicd.pipeline.run.id=run-42,deployment.environment.name=prod,k8s.pod.label.rollouts-pod-template-hash=$(ARGO_OTEL_POD_TEMPLATE_HASH)',
+      },
+    ]);
+  });
+
   it('runs a Kustomize app with the real kustomize', async () => {
     const r = await generateCli('kustomize', ['--output', 'json'], { ...LINEAGE_ENV, ARGO_OTEL_KUSTOMIZE_PATH: peerBinary('kustomize') });
     expect(r.code, r.stderr).toBe(0);

@@ -85,6 +85,22 @@ describe('Kustomize apps', () => {
   });
 });
 
+describe('external tools', () => {
+  it('are stopped by the abort signal (Argo CD\'s deadline)', async () => {
+    const { runTool } = await import('../../cmp-plugin/render/tools.js');
+    const controller = new AbortController();
+    const running = runTool({ command: 'sleep', args: ['60'], cwd: REPO, env: { PATH: process.env.PATH }, signal: controller.signal });
+    controller.abort();
+    await expect(running).rejects.toThrow(/`sleep 60` was aborted \(deadline passed\)/);
+  });
+
+  it('run without a shell: metacharacters in arguments stay literal', async () => {
+    const { runTool } = await import('../../cmp-plugin/render/tools.js');
+    const out = await runTool({ command: 'echo', args: ['$(id)', ';', '|', '*'], cwd: REPO, env: { PATH: process.env.PATH } });
+    expect(out.stdout).toBe('$(id) ; | *\n');
+  });
+});
+
 describe('Helm charts', () => {
   it('helm template with release name, namespace, values files, --set, KUBE_VERSION and KUBE_API_VERSIONS', async () => {
     const result = await generate(
