@@ -10,7 +10,6 @@ import { runCanary } from './demo/canary.js';
 import { useReceiverInProcess } from './demo/env.js';
 import { findPeers } from './demo/peers.js';
 import { startPipelineRun, stampGitOpsRepo } from './demo/pipeline.js';
-import { SAMPLE } from './demo/sample.js';
 import { DemoSession } from './demo/session.js';
 import { printTrace } from './demo/trace.js';
 
@@ -48,8 +47,7 @@ export async function runDemo(out: (line: string) => void = (line) => process.st
     const cmpServer = await generateModeB(s, repo, receiver.endpoint, repoServer);
     await reportSync(s, cmpServer, repo, pipeline, syncStartedMs);
     await cmpServer.stop();
-    const stableTemplate = JSON.parse(JSON.stringify(rendered.podTemplate).replaceAll(`${SAMPLE.image}:${SAMPLE.imageTag}`, `${SAMPLE.image}:${SAMPLE.previousImageTag}`)) as unknown;
-    await runCanary(s, { canaryTemplate: rendered.podTemplate, stableTemplate, deploymentTraceparent: rendered.deploymentTraceparent }, peers, receiver.endpoint);
+    await runCanary(s, rendered, peers, receiver.endpoint);
 
     await Promise.all([ci.shutdown(), repoServer.shutdown()]);
     await printTrace(s, receiver, pipeline, peers.prometheus !== undefined);

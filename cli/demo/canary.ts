@@ -26,9 +26,8 @@ export function podTemplateHash(template: unknown): string {
 }
 
 export interface CanaryInput {
-  /** The Rollout's pod template as the CMP rendered it (the canary), and the one it replaces (stable). */
-  canaryTemplate: unknown;
-  stableTemplate: unknown;
+  /** The Rollout's pod template as the CMP rendered it: what the canary ReplicaSet runs. */
+  podTemplate: unknown;
   /** argo-otel.io/traceparent on the Rollout: the AnalysisTemplate's `traceparent` arg. */
   deploymentTraceparent: string;
 }
@@ -63,10 +62,25 @@ async function judgeOnPrometheus(s: DemoSession, prometheus: string, hashes: { c
     await canary.drive('/healthz', 10);
     await new Promise((r) => setTimeout(r, 1000));
   }
-  await new Promise((r) => setTimeout(r, 2200));
-  s.fact('traffic', `stable ${stable.served} requests, canary ${canary.served} requests`);
+  await waitUntilScraped(prom.url, stable.served + canary.served);
+  s.fact('traffic', `stable ${stable.served} requests, canary ${canary.served} requests, all scraped`);
   return { backend: { address: prom.url, timeout: '5s' }, selection: { matchers: `job="${SAMPLE.app}"` }, window: '60s', step: '2s', minRequests: 100, minPoints: 3 };
 }
+
+/** Waits (bounded) until Prometheus has scraped every request served, so the judge sees the whole run. */
+async function waitUntilScraped(prometheus: string, served: number): Promise<void> {
+  const query = encodeURIComponent(`sum(http_server_request_duration_count{job="${SAMPLE.app}"})`);
+  let scraped = 0;
+  for (const until = Date.now() + 15_000; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+    const body = (await (await fetch(`${prometheus}/api/v1/query?query=${query}`)).json()) as { data?: { result?: Array<{ value: [number, string] }> } };
+    scraped = Number(body.data?.result?.[0]?.value[1] ?? 0);
+    if (scraped >= served) return;
+  }
+  throw new Error(`Prometheus scraped ${scraped} of ${served} requests within 15 s`);
+}
+
+const stringRecord = (value: GobValue | undefined): Record<string, string> =>
+  Object.fromEntries([...(value instanceof Map ? value : Object.entries((value ?? {}) as Record<string, GobValue>))].map(([k, v]) => [String(k), String(v)]));
 
 /** One Plugin.Run through our TypeScript go-plugin host client (yamux + net/rpc + gob, as the controller's). */
 async function runThroughTsHost(s: DemoSession, config: Record<string, unknown>, args: Record<string, string>, labels: Record<string, string>, endpoint: string): Promise<Measurement> {
@@ -92,7 +106,7 @@ async function runThroughTsHost(s: DemoSession, config: Record<string, unknown>,
     return {
       phase: String(reply.Phase ?? ''),
       message: String(reply.Message ?? ''),
-      metadata: Object.fromEntries(reply.Metadata instanceof Map ? [...reply.Metadata].map(([k, v]) => [String(k), String(v)]) : Object.entries((reply.Metadata ?? {}) as Record<string, GobValue>).map(([k, v]) => [k, String(v)])),
+      metadata: stringRecord(reply.Metadata),
     };
   } finally {
     host.close();
@@ -113,7 +127,9 @@ async function realHostCheck(s: DemoSession, host: string): Promise<void> {
 
 export async function runCanary(s: DemoSession, input: CanaryInput, peers: Peers, endpoint: string): Promise<Measurement> {
   s.step(7, 'Argo Rollouts canary: the metric plugin judges canary vs stable');
-  const hashes = { canary: podTemplateHash(input.canaryTemplate), stable: podTemplateHash(input.stableTemplate) };
+  // Stable runs the same template with the image the pipeline replaced.
+  const stableTemplate = JSON.parse(JSON.stringify(input.podTemplate).replaceAll(`${SAMPLE.image}:${SAMPLE.imageTag}`, `${SAMPLE.image}:${SAMPLE.previousImageTag}`)) as unknown;
+  const hashes = { canary: podTemplateHash(input.podTemplate), stable: podTemplateHash(stableTemplate) };
   s.fact('pod-template hashes', `canary ${hashes.canary}, stable ${hashes.stable}`);
   let config: Record<string, unknown>;
   if (peers.prometheus) {
