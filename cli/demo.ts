@@ -32,6 +32,7 @@ export async function runDemo(out: (line: string) => void = (line) => process.st
     const receiver = await startOtlpReceiver();
     s.defer(() => receiver.close());
     s.fact('endpoint', receiver.endpoint);
+    s.fact('work dir', `${s.dir} (removed at exit)`);
     useReceiverInProcess(receiver.endpoint);
     const ci = startTracing({ serviceName: 'ci-pipeline' });
     const repoServer = startTracing({ serviceName: 'argocd-repo-server' });

@@ -56,6 +56,7 @@ async function judgeOnPrometheus(s: DemoSession, prometheus: string, hashes: { c
   await prom.waitForScrapes(1, 15_000);
   // About 4 s of traffic, stable taking 80%; then two more scrapes so the last burst is in.
   for (let burst = 0; burst < 4; burst++) {
+    s.checkNotAborted();
     await stable.drive('/predict', 400);
     await stable.drive('/healthz', 40);
     await canary.drive('/predict', 100);

@@ -110,7 +110,7 @@ export async function stampGitOpsRepo(s: DemoSession, pipeline: PipelineRun, end
   const commit = (await git('rev-parse', 'HEAD')).stdout.trim();
   const commitMessage = (await git('log', '-1', '--format=%B')).stdout;
   const lineage = JSON.parse(await readFile(join(appDir, LINEAGE_FILE), 'utf8')) as Record<string, unknown>;
-  s.fact('repo', `${root} (${SAMPLE.appPath}: Rollout, Service, training Job${kustomizeAppDir ? `; ${SAMPLE.kustomizeAppPath}: its Kustomize overlay` : ''})`);
+  s.fact('repo', `<work dir>/gitops (${SAMPLE.appPath}: Rollout, Service, training Job${kustomizeAppDir ? `; ${SAMPLE.kustomizeAppPath}: its Kustomize overlay` : ''})`);
   s.fact('commit', commit);
   s.fact('lineage file', `${SAMPLE.appPath}/${LINEAGE_FILE} (${Object.keys(lineage).filter((k) => k !== 'schema').join(', ')})`);
   s.fact('commit trailers', commitMessage.split('\n').filter((l) => /^[A-Z][\w-]*: /.test(l)).map((l) => l.split(':')[0]).join(', '));

@@ -81,7 +81,8 @@ export class DemoSession {
     for (const child of this.children) kill(child, 'SIGKILL');
   }
 
-  private checkNotAborted(): void {
+  /** Throws once the demo was interrupted: long steps call it between rounds of work. */
+  checkNotAborted(): void {
     if (this.aborted !== undefined) throw new Error(`demo interrupted (${this.aborted})`);
   }
 

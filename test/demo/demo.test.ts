@@ -2,7 +2,8 @@
 // thread with its parent and links, the skip lines when a peer is absent, a non-zero exit when a step fails, and
 // nothing left behind (temp dir, child processes) after success, failure and Ctrl-C.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTree, type PrintedSpan } from './tree.js';
@@ -40,10 +41,10 @@ function runDemo(env: Record<string, string>, options: { interruptAfter?: RegExp
   });
 }
 
-/** The demo's temp dir, from the repo line of step 3. */
+/** The demo's temp dir, from step 1. */
 function demoDir(stdout: string): string {
-  const m = /repo: +(\S+)\/gitops /.exec(stdout);
-  if (!m?.[1]) throw new Error(`no repo line in:\n${stdout}`);
+  const m = /work dir: +(\S+) \(removed at exit\)/.exec(stdout);
+  if (!m?.[1]) throw new Error(`no work dir line in:\n${stdout}`);
   return m[1];
 }
 
@@ -149,9 +150,15 @@ describe('npm run demo', () => {
   });
 
   it('a step that fails makes the demo exit non-zero, naming the step, and still cleans up', async () => {
-    const result = await runDemo({ ARGO_OTEL_PROMETHEUS: join(REPO, '.cache', 'no-such-prometheus') });
+    // A kustomize that edits (the pipeline step) but cannot build (the CMP step): step 4 must fail, naming it.
+    const kustomize = join(REPO, '.cache/bin/kustomize');
+    expect(existsSync(kustomize), '.cache/bin/kustomize missing: run bash test/setup.sh').toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'argo-otel-demo-test-'));
+    const broken = join(dir, 'kustomize');
+    writeFileSync(broken, `#!/bin/sh\n[ "$1" = edit ] && exec ${kustomize} "$@"\necho "kustomize: build is broken on purpose" >&2\nexit 3\n`, { mode: 0o755 });
+    const result = await runDemo({ ARGO_OTEL_DEMO_PROMETHEUS: 'off', ARGO_OTEL_KUSTOMIZE_PATH: broken }).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/demo failed: prometheus could not start ".*no-such-prometheus"/);
+    expect(result.stdout).toMatch(/== 4\. CMP mode \(a\)[^]*\ndemo failed: argo-otel generate failed \(exit 1\):\nargo-otel generate: error: .*build is broken on purpose/);
     expect(result.stdout).not.toContain('== 8.');
     expectCleanedUp(result);
   });
