@@ -43,6 +43,9 @@ export async function printTrace(s: DemoSession, receiver: OtlpReceiver, pipelin
     throw new Error(`spans missing after 10 s: ${missing(receiver.spans).map((e) => e.what).join('; ')}`);
   }
   s.print(formatTraceTree(receiver.spans));
+  const services = new Map<string, number>();
+  for (const span of receiver.spans) services.set(String(span.resource['service.name']), (services.get(String(span.resource['service.name'])) ?? 0) + 1);
+  s.print(`\nspans by service.name: ${[...services].map(([name, n]) => `${name} ${n}`).join(', ')}`);
   s.print('\nhow to query this (TraceQL):');
   s.print(`  which pipeline run, commit and dataset made this model:  { resource.service.name = "argo-otel-cmp-server" && span.ml.model.id = "${SAMPLE.modelId}" }`);
   s.print(`  everything pipeline run ${SAMPLE.runId} caused (rendering, sync, canary):  { link:traceID = "${pipeline.traceId}" }`);
