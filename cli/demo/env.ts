@@ -10,13 +10,15 @@ export function baseEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.Process
   return env;
 }
 
-/** The standard OTEL_* variables that send a component's spans to the receiver (as `serviceName`, if given). */
+/** The standard OTEL_* variables (and gRPC's proxy exemption) that send a component's spans to the receiver (as `serviceName`, if given). */
 function otelVars(endpoint: string, serviceName?: string): Record<string, string> {
   return {
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
     OTEL_TRACES_EXPORTER: 'otlp',
     // Batches leave every 100 ms, so the tree is complete soon after each component's last span.
     OTEL_BSP_SCHEDULE_DELAY: '100',
+    // grpc-js sends even loopback calls through an http_proxy set in the caller's shell (seen: the demo fails).
+    no_grpc_proxy: '127.0.0.1,localhost',
     ...(serviceName ? { OTEL_SERVICE_NAME: serviceName } : {}),
   };
 }

@@ -114,8 +114,10 @@ function expectCleanedUp(result: DemoRun): void {
 }
 
 describe('npm run demo', () => {
-  it('without Prometheus: the whole thread but the canary analysis, a skip line saying how to get it, fixed provider over go-plugin', async () => {
-    const result = await runDemo({ ARGO_OTEL_DEMO_PROMETHEUS: 'off' });
+  it('without Prometheus (and with an http_proxy in the shell): the thread but the canary analysis, a skip line saying how to get it, the fixed provider over go-plugin', async () => {
+    // grpc-js would route the loopback OTLP exports through this (dead) proxy unless the demo exempts them.
+    const deadProxy = 'http://127.0.0.1:1';
+    const result = await runDemo({ ARGO_OTEL_DEMO_PROMETHEUS: 'off', http_proxy: deadProxy, https_proxy: deadProxy });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const spans = expectThread(result.stdout);
     expect(spans.filter((s) => s.name.startsWith('canary.analysis'))).toEqual([]);
