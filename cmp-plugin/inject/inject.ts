@@ -10,6 +10,7 @@ import {
   ROLLOUTS_POD_TEMPLATE_HASH_LABEL,
 } from '../../lineage/names.js';
 import { GenerateError, type InjectOptions, type InjectResult, type KubeObject, type Lineage, type ResourcePatch } from '../types.js';
+import { cloneJson } from './clone.js';
 import { mergeResourceAttributes, type WantedAttribute } from './resource-attributes.js';
 import { namespacedKey, resourceName, rolloutReferencedDeployments, workloadShape, type WorkloadShape } from './workloads.js';
 
@@ -87,9 +88,9 @@ class ObjectPatcher {
 
   private apply(op: Operation): void {
     // Copy on first write so the caller's objects stay untouched.
-    this.copy ??= structuredClone(this.original);
+    this.copy ??= cloneJson(this.original);
     // The document gets its own copy of the value: later operations must not rewrite the recorded one.
-    const applied = 'value' in op ? { ...op, value: structuredClone(op.value) as unknown } : op;
+    const applied = 'value' in op ? { ...op, value: cloneJson(op.value as unknown) } : op;
     applyOperation(this.copy, applied, false, true);
     this.operations.push(op);
   }
