@@ -2,6 +2,10 @@
 // metric plugin judges them, spoken to over go-plugin net/rpc as the controller does.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { Context } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { BatchSpanProcessor, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ContainerEnv } from '../../lineage/names.js';
 import { METRIC_PROVIDER_PLUGIN_NAME, RunArgsType } from '../../rollouts-metric-plugin/argo-types.js';
 import { t, type GobValue } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import { connectHandshake, COOKIE } from '../../test/rollouts-transport/helpers.js';
@@ -25,6 +29,48 @@ export function podTemplateHash(template: unknown): string {
   return [...String(h)].map((c) => SAFE_ALPHANUMS[c.charCodeAt(0) % SAFE_ALPHANUMS.length]).join('');
 }
 
+type EnvVar = { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath?: string } } };
+
+/**
+ * The pod's OTEL_RESOURCE_ATTRIBUTES as the kubelet hands it over: `$(VAR)` expanded from the earlier env entries,
+ * the Downward-API entry for the rollouts-pod-template-hash label resolved to `hash`. Parsed into attributes.
+ */
+export function podResourceAttributes(template: unknown, hash: string): Record<string, string> {
+  const env = ((template as { spec?: { containers?: { env?: EnvVar[] }[] } }).spec?.containers?.[0]?.env ?? []);
+  const resolved = new Map<string, string>();
+  for (const e of env) {
+    const fromLabel = /^metadata\.labels\['rollouts-pod-template-hash'\]$/.test(e.valueFrom?.fieldRef?.fieldPath ?? '');
+    const raw = fromLabel ? hash : (e.value ?? '');
+    resolved.set(e.name, raw.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (ref, name: string) => resolved.get(name) ?? ref));
+  }
+  const text = resolved.get(ContainerEnv.otelResourceAttributes) ?? '';
+  return Object.fromEntries(
+    text.split(',').filter(Boolean).map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at).trim(), decodeURIComponent(pair.slice(at + 1).trim())];
+    }),
+  );
+}
+
+/** Forwards only the first `limit` ended spans: one request per pod is enough to show in the tree. */
+class FirstSpans implements SpanProcessor {
+  private forwarded = 0;
+  constructor(
+    private readonly inner: SpanProcessor,
+    private readonly limit: number,
+  ) {}
+  onStart(_span: Span, _context: Context): void {}
+  onEnd(span: ReadableSpan): void {
+    if (this.forwarded++ < this.limit) this.inner.onEnd(span);
+  }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
+
 export interface CanaryInput {
   /** The Rollout's pod template as the CMP rendered it: what the canary ReplicaSet runs. */
   podTemplate: unknown;
@@ -41,15 +87,27 @@ interface Measurement {
 /** A healthy canary: same error rate and latency as stable on both routes. */
 const ROUTES = { '/predict': { errorRate: 0.004, latency: 0.04 }, '/healthz': { errorRate: 0, latency: 0.002 } };
 
-async function judgeOnPrometheus(s: DemoSession, prometheus: string, hashes: { canary: string; stable: string }): Promise<Record<string, unknown>> {
+async function judgeOnPrometheus(s: DemoSession, prometheus: string, pods: Record<'canary' | 'stable', { hash: string; template: unknown }>): Promise<Record<string, unknown>> {
   // Test support code needs devDependencies (the OTel metrics SDK), so it loads only on this path.
   const { startOtelService } = await import('../../test/support/otel-http-service.js');
   const { startPrometheus } = await import('../../test/support/prometheus.js');
-  const resource = { 'ml.model.id': SAMPLE.modelId, 'service.namespace': SAMPLE.namespace };
-  const stable = await startOtelService({ serviceName: SAMPLE.app, podTemplateHash: hashes.stable, instanceId: `${SAMPLE.app}-${hashes.stable}-0`, routes: ROUTES, resource, seed: 7 });
-  s.defer(() => stable.close());
-  const canary = await startOtelService({ serviceName: SAMPLE.app, podTemplateHash: hashes.canary, instanceId: `${SAMPLE.app}-${hashes.canary}-0`, routes: ROUTES, resource, seed: 13 });
-  s.defer(() => canary.close());
+  const start = async (side: 'canary' | 'stable', seed: number) => {
+    const { hash, template } = pods[side];
+    const service = await startOtelService({
+      serviceName: SAMPLE.app,
+      podTemplateHash: hash,
+      instanceId: `${SAMPLE.app}-${hash}-0`,
+      routes: ROUTES,
+      // The pod's resource is what the CMP injected into its template (OTEL_RESOURCE_ATTRIBUTES).
+      resource: podResourceAttributes(template, hash),
+      spanProcessor: new FirstSpans(new BatchSpanProcessor(new OTLPTraceExporter()), 1),
+      seed,
+    });
+    s.defer(() => service.close());
+    return service;
+  };
+  const stable = await start('stable', 7);
+  const canary = await start('canary', 13);
   const prom = await startPrometheus([{ job: SAMPLE.app, targets: [stable.url, canary.url] }], { binary: prometheus });
   s.defer(() => prom.stop());
   s.fact('prometheus', `${prom.url} scraping stable ${stable.url} and canary ${canary.url} every 1s`);
@@ -128,13 +186,21 @@ async function realHostCheck(s: DemoSession, host: string): Promise<void> {
 
 export async function runCanary(s: DemoSession, input: CanaryInput, peers: Peers, endpoint: string): Promise<Measurement> {
   s.step(7, 'Argo Rollouts canary: the metric plugin judges canary vs stable');
-  // Stable runs the same template with the image the pipeline replaced.
-  const stableTemplate = JSON.parse(JSON.stringify(input.podTemplate).replaceAll(`${SAMPLE.image}:${SAMPLE.imageTag}`, `${SAMPLE.image}:${SAMPLE.previousImageTag}`)) as unknown;
+  // Stable runs the template of the previous release: the image and model this pipeline run replaced.
+  const stableTemplate = JSON.parse(
+    JSON.stringify(input.podTemplate)
+      .replaceAll(`${SAMPLE.image}:${SAMPLE.imageTag}`, `${SAMPLE.image}:${SAMPLE.previousImageTag}`)
+      .replaceAll(SAMPLE.modelId, SAMPLE.previousModelId)
+      .replaceAll(`cicd.pipeline.run.id=${SAMPLE.runId}`, `cicd.pipeline.run.id=${SAMPLE.previousRunId}`),
+  ) as unknown;
   const hashes = { canary: podTemplateHash(input.podTemplate), stable: podTemplateHash(stableTemplate) };
   s.fact('pod-template hashes', `canary ${hashes.canary}, stable ${hashes.stable}`);
   let config: Record<string, unknown>;
   if (peers.prometheus) {
-    config = await judgeOnPrometheus(s, peers.prometheus, hashes);
+    config = await judgeOnPrometheus(s, peers.prometheus, {
+      canary: { hash: hashes.canary, template: input.podTemplate },
+      stable: { hash: hashes.stable, template: stableTemplate },
+    });
   } else {
     s.skip('canary judge on real Prometheus', '`apt-get install prometheus` (or `npm test`, which installs it); running the plugin with the {"fixed": …} provider instead');
     config = { fixed: { phase: 'Successful', value: '1', message: 'fixed answer: no Prometheus, so nothing was judged' } };

@@ -24,5 +24,8 @@ export const SAMPLE = {
   previousImageTag: '1.3.2',
   modelId: 'checkout-ranker:2026-12-01.1',
   datasetVersion: 'orders@2026-11-30',
+  /** What stable serves: the model of the previous release, and the run that shipped it. */
+  previousModelId: 'checkout-ranker:2026-11-24.3',
+  previousRunId: '1790',
   environment: 'production',
 } as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OtlpSpanKind, type ReceivedSpan } from '../../telemetry/otlp-receiver.js';
 import type { PipelineRun } from './pipeline.js';
+import { SAMPLE } from './sample.js';
 import { expectedSpans } from './trace.js';
 
 const pipeline: PipelineRun = { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), end: () => {} };
@@ -24,6 +25,8 @@ function thread(): ReceivedSpan[] {
     span('generate checkout-model', { traceId: client.traceId, spanId: '4'.repeat(16), parentSpanId: client.spanId, kind: OtlpSpanKind.SERVER, links: [toRun] }),
     span('SYNC checkout-model', { spanId: '5'.repeat(16), kind: OtlpSpanKind.SERVER, links: [toRun] }),
     span('canary.analysis canary', { spanId: '6'.repeat(16), links: [toRun] }),
+    span('GET /predict', { spanId: '7'.repeat(16), kind: OtlpSpanKind.SERVER, resource: { 'service.name': SAMPLE.app, 'ml.model.id': SAMPLE.modelId } }),
+    span('GET /predict', { spanId: '8'.repeat(16), kind: OtlpSpanKind.SERVER, resource: { 'service.name': SAMPLE.app, 'ml.model.id': SAMPLE.previousModelId } }),
   ];
 }
 
@@ -35,10 +38,14 @@ describe('expectedSpans', () => {
     expect(missing(thread())).toEqual([]);
   });
 
-  it('needs the canary analysis only when Prometheus judged one', () => {
-    const withoutAnalysis = thread().filter((s) => !s.name.startsWith('canary.analysis'));
-    expect(missing(withoutAnalysis, false)).toEqual([]);
-    expect(missing(withoutAnalysis, true)).toEqual(['canary.analysis canary (linked to the deployment trace)']);
+  it('needs the canary analysis and the pods\' requests only when Prometheus judged a canary', () => {
+    const withoutCanary = thread().filter((s) => !s.name.startsWith('canary.analysis') && s.name !== 'GET /predict');
+    expect(missing(withoutCanary, false)).toEqual([]);
+    expect(missing(withoutCanary, true)).toEqual([
+      'canary.analysis canary (linked to the deployment trace)',
+      `a request served by the canary pod (resource ml.model.id=${SAMPLE.modelId}, from the injected OTEL_RESOURCE_ATTRIBUTES)`,
+      `a request served by the stable pod (resource ml.model.id=${SAMPLE.previousModelId}, from the injected OTEL_RESOURCE_ATTRIBUTES)`,
+    ]);
   });
 
   it('rejects a mode (b) generation that lost its repo-server parent', () => {

@@ -2,6 +2,7 @@
 import { OtlpSpanKind, type OtlpReceiver, type ReceivedSpan } from '../../telemetry/otlp-receiver.js';
 import { formatTraceTree } from '../../telemetry/trace-tree.js';
 import type { PipelineRun } from './pipeline.js';
+import { ResourceAttributes } from '../../lineage/names.js';
 import { SAMPLE } from './sample.js';
 import type { DemoSession } from './session.js';
 
@@ -28,6 +29,12 @@ export function expectedSpans(pipeline: PipelineRun, withCanaryAnalysis: boolean
   ];
   if (withCanaryAnalysis) {
     expected.push({ what: 'canary.analysis canary (linked to the deployment trace)', test: (s) => s.name === 'canary.analysis canary' && linksTo(s, pipeline) });
+    for (const [pod, model] of [['canary', SAMPLE.modelId], ['stable', SAMPLE.previousModelId]] as const) {
+      expected.push({
+        what: `a request served by the ${pod} pod (resource ml.model.id=${model}, from the injected OTEL_RESOURCE_ATTRIBUTES)`,
+        test: (s) => s.kind === OtlpSpanKind.SERVER && s.resource['service.name'] === SAMPLE.app && s.resource[ResourceAttributes.modelId] === model,
+      });
+    }
   }
   return expected;
 }
@@ -45,6 +52,12 @@ export async function printTrace(s: DemoSession, receiver: OtlpReceiver, pipelin
   s.print(formatTraceTree(receiver.spans));
   const services = new Map<string, number>();
   for (const span of receiver.spans) services.set(String(span.resource['service.name']), (services.get(String(span.resource['service.name'])) ?? 0) + 1);
+  const requests = receiver.spans.filter((x) => x.resource['service.name'] === SAMPLE.app);
+  if (requests.length) s.print('');
+  for (const request of requests) {
+    const r = request.resource;
+    s.print(`${request.name} in trace ${request.traceId} was served by pod ${String(r['service.instance.id'])}: ml.model.id=${String(r[ResourceAttributes.modelId])}, cicd.pipeline.run.id=${String(r[ResourceAttributes.pipelineRunId])}`);
+  }
   s.print(`\nspans by service.name: ${[...services].map(([name, n]) => `${name} ${n}`).join(', ')}`);
   s.print('\nhow to query this (TraceQL):');
   s.print(`  which pipeline run, commit and dataset made this model:  { resource.service.name = "argo-otel-cmp-server" && span.ml.model.id = "${SAMPLE.modelId}" }`);

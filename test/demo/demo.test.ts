@@ -143,6 +143,10 @@ describe('npm run demo', () => {
     const analysis = one(spans, 'canary.analysis canary', 'INTERNAL');
     expectLinkedToRun(analysis, pipelineIds(result.stdout));
     expect(result.stdout).toMatch(/phase: +Successful\n +message: +Successful: score 100/);
+    // The thread reaches the requests: each pod's resource is what the CMP injected into its template.
+    const served = [...result.stdout.matchAll(/^GET \/predict in trace ([0-9a-f]{32}) was served by pod (\S+): ml\.model\.id=(\S+), cicd\.pipeline\.run\.id=(\S+)$/gm)];
+    expect(served.map((m) => [m[3], m[4]]).sort()).toEqual([['checkout-ranker:2026-11-24.3', '1790'], ['checkout-ranker:2026-12-01.1', '1842']]);
+    for (const m of served) expect(spans.some((x) => x.traceId === m[1] && x.name === 'GET /predict' && x.kind === 'SERVER'), m[0]).toBe(true);
     expect(result.stdout).toContain(`analysis.trace_id:`);
     expect(result.stdout).toMatch(new RegExp(`analysis\\.trace_id: +${analysis.traceId}`));
     const prom = /prometheus: +(http:\/\/127\.0\.0\.1:\d+) /.exec(result.stdout)?.[1];
