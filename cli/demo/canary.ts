@@ -112,7 +112,7 @@ async function judgeOnPrometheus(s: DemoSession, prometheus: string, pods: Recor
   s.defer(() => prom.stop());
   s.fact('prometheus', `${prom.url} scraping stable ${stable.url} and canary ${canary.url} every 1s`);
   await prom.waitForScrapes(1, 15_000);
-  // About 4 s of traffic, stable taking 80%; then two more scrapes so the last burst is in.
+  // About 4 s of traffic, stable taking 80%, then until Prometheus has every request.
   for (let burst = 0; burst < 4; burst++) {
     s.checkNotAborted();
     await stable.drive('/predict', 400);
