@@ -61,7 +61,10 @@ export async function startPrometheus(jobs: readonly ScrapeJob[], options: { bin
   const deadline = Date.now() + 20_000;
   for (;;) {
     const early = await Promise.race([exited.then((c) => `exited with ${c}`), spawnError.then((e) => `could not start "${binary}": ${e.message} (run test/setup.sh)`), new Promise<undefined>((r) => setTimeout(r, 100, undefined))]);
-    if (early) throw new Error(`prometheus ${early}: ${stderr}`);
+    if (early) {
+      await rm(dir, { recursive: true, force: true });
+      throw new Error(`prometheus ${early}: ${stderr}`);
+    }
     try {
       if ((await fetch(`${url}/-/ready`)).ok) break;
     } catch {
@@ -69,6 +72,8 @@ export async function startPrometheus(jobs: readonly ScrapeJob[], options: { bin
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      await exited;
+      await rm(dir, { recursive: true, force: true });
       throw new Error(`prometheus did not become ready within 20s: ${stderr}`);
     }
   }
