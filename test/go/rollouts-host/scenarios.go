@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -455,10 +456,14 @@ func crash(r *result, s *pluginSystem, o options) {
 	if _, ok := measured(r, s, "before", func(p rpc.MetricProviderPlugin) v1alpha1.Measurement { return p.Run(run, metric) }); !ok {
 		return
 	}
-	crashed := s.pid()
+	crashed, addr := s.pid(), s.addr()
 	if err := syscall.Kill(crashed, syscall.SIGKILL); err != nil {
 		r.problem("kill %d: %v", crashed, err)
 		return
+	}
+	// A SIGKILLed go-plugin server cannot remove its socket; do it for it (never the sidecar's socket).
+	if path, ok := strings.CutPrefix(addr, "unix:"); ok && filepath.Dir(path) == filepath.Clean(os.TempDir()) && isPluginSocketName(filepath.Base(path)) {
+		defer os.Remove(path)
 	}
 	// The next reconcile comes after go-plugin noticed the exit. (Sooner, a standalone plugin fails its Ping, while
 	// through a launcher the sidecar session outlives the launcher and keeps answering.)
@@ -487,4 +492,10 @@ func crash(r *result, s *pluginSystem, o options) {
 	if s.pid() == crashed {
 		r.problem("still using the crashed plugin %d", crashed)
 	}
+}
+
+// isPluginSocketName matches go-plugin's os.CreateTemp("", "plugin") names: "plugin" then digits.
+func isPluginSocketName(name string) bool {
+	digits, ok := strings.CutPrefix(name, "plugin")
+	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
 }
