@@ -9,6 +9,7 @@ import {
   parseTraceparent,
   TraceFlags,
 } from './traceparent.js';
+import { seededRandom } from '../test/support/random.js';
 
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
@@ -120,17 +121,10 @@ describe('parseTraceparent against the grammar as one regular expression (seeded
   const oracle = /^(?:00|(?!ff|00)[0-9a-f]{2})-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}(?:-[\s\S]*)?$/;
   const accepts = (v: string) => oracle.test(v) && !(v.startsWith('00-') && v.length !== 55);
 
-  // mulberry32: a tiny seeded PRNG so every run checks the same cases.
-  const rng = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   const alphabet = '0123456789abcdefABCDEF-. \tzx';
 
   it('agrees on 20000 mutations of valid values', () => {
-    const next = rng(42);
+    const next = seededRandom(42);
     const pick = (s: string) => s[Math.floor(next() * s.length)] ?? '';
     const seeds = [VALID, `cc-${ID}-${PARENT}-01`, `cc-${ID}-${PARENT}-01-more`, `00-${'0'.repeat(31)}1-${PARENT}-00`];
     let accepted = 0;

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { GobDecoder, GobEOFError, GobEncoder, GobError, GobSyncDecoder, t } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import type { ByteSource, GobLimits } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import { Box, INT32_FIELDS, KINDS, RpcError } from './argo-types.js';
-import { prng, randomBox, randomValue } from './random.js';
+import { randomBox, randomValue } from './random.js';
+import { seededRandom } from '../support/random.js';
 import { runPeer, tempDir } from './peer.js';
 
 // Fuzz: random and mutated gob streams (seeded from real Go streams and our own) must only ever produce values or
@@ -29,7 +30,7 @@ function goSeeds(): Buffer[] {
 }
 
 function tsSeeds(): Buffer[] {
-  const g = { next: prng(5), int32Fields: INT32_FIELDS };
+  const g = { next: seededRandom(5), int32Fields: INT32_FIELDS };
   const out: Buffer[] = [];
   for (let s = 0; s < 8; s++) {
     const enc = new GobEncoder();
@@ -118,7 +119,7 @@ describe('gob decoder fuzz (seeded)', () => {
   const seeds = all.flatMap((s) => (s.length > 8192 ? [s] : [s, s, s, s, s, s]));
 
   it(`${CASES} random/mutated streams: only values or GobErrors`, () => {
-    const rand = prng(20261201);
+    const rand = seededRandom(20261201);
     const before = process.memoryUsage().heapUsed;
     let errors = 0;
     let values = 0;
@@ -144,7 +145,7 @@ describe('gob decoder fuzz (seeded)', () => {
   });
 
   it('the async decoder (retrying on messages not yet read) agrees with the sync one on 3000 mutated streams', async () => {
-    const rand = prng(77);
+    const rand = seededRandom(77);
     let differing = 0;
     for (let i = 0; i < 3000; i++) {
       const input = mutate(rand, seeds);

@@ -2,18 +2,6 @@ import { basePointee, fieldType, goTimeToBinary, isZeroGoTime } from '../../roll
 import type { GoType } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import type { Normal } from './normal.js';
 
-/** mulberry32: small, seeded, reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ALPHABET = [...'abcxyzABC0189-_./: é€😀\u0000"'];
 
 export interface Gen {

@@ -6,7 +6,8 @@ import type { GoType, WireType } from '../../rollouts-metric-plugin/transport/go
 import { Box, INT32_FIELDS, KINDS, Measurement, RpcError, RunArgs, StringMap } from './argo-types.js';
 import { canonical, normalize } from './normal.js';
 import type { Normal } from './normal.js';
-import { expectedNormal, prng, projectOnto, randomBox, randomValue } from './random.js';
+import { expectedNormal, projectOnto, randomBox, randomValue } from './random.js';
+import { seededRandom } from '../support/random.js';
 import { runPeer, tempDir } from './peer.js';
 
 // Property: values encoded by our GobEncoder decode in real Go into the real argo-rollouts v1.9.1 types
@@ -27,7 +28,7 @@ const PER_STREAM = 250;
 describe('TS encodes, Go decodes into the real types', () => {
   let total = 0;
   it.each(SEEDS)(`seed %i: ${PER_STREAM} mixed values on one stream`, (seed) => {
-    const g = { next: prng(seed), int32Fields: INT32_FIELDS };
+    const g = { next: seededRandom(seed), int32Fields: INT32_FIELDS };
     const enc = new GobEncoder();
     const chunks: Buffer[] = [];
     const kinds: string[] = [];
@@ -65,7 +66,7 @@ describe('TS encodes, Go decodes into the real types', () => {
   });
 
   it('Box: interfaces nested inside an interface value, arrays, complex, floats, uint64 (500 values)', () => {
-    const g = { next: prng(777), int32Fields: INT32_FIELDS };
+    const g = { next: seededRandom(777), int32Fields: INT32_FIELDS };
     const types = { Box, RpcError, IntSlice: t.slice(t.int, '[]int') };
     const enc = new GobEncoder();
     const chunks: Buffer[] = [];

@@ -7,6 +7,7 @@ import { fisherExactTest, twoProportionZTest } from '../../rollouts-metric-plugi
 import { mannWhitneyU } from '../../rollouts-metric-plugin/judge/stats/mann-whitney.js';
 import { compareHistograms, type Bucket } from '../../rollouts-metric-plugin/judge/stats/histogram.js';
 import { chiSquareSf, normalCdf, normalPpf, normalSf } from '../../rollouts-metric-plugin/judge/stats/special.js';
+import { seededRandom } from '../support/random.js';
 
 const script = fileURLToPath(new URL('./scipy_reference.py', import.meta.url));
 
@@ -28,19 +29,8 @@ function close(actual: number, expected: number, rel = 1e-9, abs = 1e-12): void 
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(Math.max(abs, rel * Math.abs(expected)));
 }
 
-// Deterministic pseudo-random data (mulberry32) so data sets are fixed but not hand-picked.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const r = rng(42);
+// Seeded pseudo-random data so data sets are fixed but not hand-picked.
+const r = seededRandom(42);
 const lat = (n: number, scale: number, shift: number): number[] =>
   Array.from({ length: n }, () => shift + scale * -Math.log(1 - r()));
 const rounded = (xs: number[], step: number): number[] => xs.map((x) => Math.round(x / step) * step);

@@ -9,6 +9,7 @@ import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { seededRandom } from './random.js';
 
 /** Advisory buckets of http.server.request.duration (semconv). */
 export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -60,17 +61,6 @@ interface ExemplarSlot {
   at: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HASH_ATTRIBUTE = 'k8s.pod.label.rollouts-pod-template-hash';
 
 export async function startOtelService(options: OtelServiceOptions): Promise<OtelService> {
@@ -91,7 +81,7 @@ export async function startOtelService(options: OtelServiceOptions): Promise<Ote
   const tracer: Tracer = tracerProvider.getTracer('argo-otel-test-service');
   const serializer = new PrometheusSerializer(undefined, false, options.promoteHash ? /^k8s\.pod\.label\./ : undefined);
   const exemplars = new Map<string, ExemplarSlot>();
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   let served = 0;
 
   function handle(route: string): { status: number; latency: number } {

@@ -7,6 +7,7 @@ import { memoryPipe } from '../yamux/memory-pipe.js';
 import { MeasurementType } from '../../argo-types.js';
 import { NetRpcServer } from './server.js';
 import { readHeader } from './types.js';
+import { seededRandom } from '../../../test/support/random.js';
 
 function hex(text: string): Buffer {
   const parts = text.split('"');
@@ -19,16 +20,6 @@ const SEEDS = [
   Buffer.concat([hex('2f ff 81 03 01 01 07 "Request" 01 ff 82 00 01 02 01 0d "ServiceMethod" 01 0c 00 01 03 "Seq" 01 06 00 00 00'), hex('13 ff 82 01 0c "Control.Ping" 01 01 00'), hex('03 02 00 01')]),
   Buffer.concat([hex('2f ff 81 03 01 01 07 "Request" 01 ff 82 00 01 02 01 0d "ServiceMethod" 01 0c 00 01 03 "Seq" 01 06 00 00 00'), hex('1a ff 82 01 12 "Dispenser.Dispense" 01 02 00'), hex('1a 0c 00 17 "RpcMetricProviderPlugin"')]),
 ];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(random: () => number): Buffer {
   const seed = SEEDS[Math.floor(random() * SEEDS.length)] as Buffer;
@@ -53,7 +44,7 @@ describe('net/rpc request fuzzing', () => {
     const outcomes = { header: 0, gobError: 0, headerError: 0 };
     const CASES = 100_000;
     for (let seed = 1; seed <= CASES; seed++) {
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const decoder = new GobSyncDecoder(mutate(random), { maxMessageBytes: 1 << 16 });
       try {
         const h = readHeader(decoder.decode(), 'request');
@@ -76,7 +67,7 @@ describe('net/rpc request fuzzing', () => {
     const service = { Run: async () => ({ type: MeasurementType, value: { Phase: 'Successful' } }), InitPlugin: async () => ({ type: MeasurementType, value: {} }) };
     let ended = 0;
     for (let seed = 1; seed <= 2000; seed++) {
-      const random = rng(1_000_000 + seed);
+      const random = seededRandom(1_000_000 + seed);
       const [a, b] = memoryPipe();
       b.on('data', () => {});
       const done = new NetRpcServer().register('Plugin', service).serve(a, { limits: { maxMessageBytes: 1 << 16 } });

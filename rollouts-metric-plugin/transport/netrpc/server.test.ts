@@ -8,6 +8,7 @@ import { NetRpcClient, ServerError } from './client.js';
 import { NetRpcServer } from './server.js';
 import type { Service } from './server.js';
 import { EmptyStructType } from './types.js';
+import { seededRandom } from '../../../test/support/random.js';
 
 /** Hex with "quoted" ASCII inline, as the reference notes print frames. */
 function hex(text: string): Buffer {
@@ -254,21 +255,10 @@ describe('net/rpc server codec: behaviour', () => {
 });
 
 describe('net/rpc server codec: hostile input', () => {
-  // Deterministic PRNG (mulberry32) so a failure names a reproducible seed.
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let x = Math.imul(a ^ (a >>> 15), 1 | a);
-      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('ends the stream with a reason, never throws, for 300 corrupted request streams', async () => {
     const valid = Buffer.concat([GO_REQUEST_DEF, hex('11 ff 82 01 0a "Plugin.Run" 01 03 00'), NIL_INTERFACE]);
     for (let seed = 1; seed <= 300; seed++) {
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const bytes = Buffer.from(valid);
       // Flip a few bytes, or truncate, or append noise.
       for (let i = 0; i < 1 + Math.floor(random() * 4); i++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);

@@ -6,21 +6,16 @@ import { Flag, FrameType, type FrameHeader } from './frame.js';
 import { RawPeer, frameBytes } from './raw-peer.js';
 import { YamuxError } from './errors.js';
 import type { YamuxStream } from './stream.js';
+import { seededRandom } from '../../../test/support/random.js';
 
 const SEED = 0x5eed_1234;
 const ASSEMBLER_CASES = 40_000;
 const SESSION_CASES = 60_000;
 
-/** mulberry32: small, fast, reproducible. */
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n;
-  };
+/** A seeded draw scaled to [0, n). */
+function prng(seed: number): Rand {
+  const next = seededRandom(seed);
+  return (n) => next() * n;
 }
 
 type Rand = (n: number) => number;

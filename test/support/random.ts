@@ -1,0 +1,11 @@
+// mulberry32: a tiny seeded PRNG, so generated test data is fixed across runs and a failure names a reproducible
+// seed, yet no case is hand-picked.
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
