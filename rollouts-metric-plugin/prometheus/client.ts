@@ -89,7 +89,8 @@ export class PrometheusClient {
       return { ok: false, error: `${this.address} answered HTTP ${res.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}` };
     }
     if (!res.ok) {
-      const b = body as { error?: unknown; errorType?: unknown };
+      // `null` is valid JSON too: reading a field of it would throw past the "never thrown" promise above.
+      const b = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; errorType?: unknown };
       const detail = typeof b.error === 'string' ? `${typeof b.errorType === 'string' ? `${b.errorType}: ` : ''}${b.error}` : `HTTP ${res.status}`;
       return { ok: false, error: `${this.address} answered HTTP ${res.status}: ${detail}` };
     }
