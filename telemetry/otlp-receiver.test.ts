@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decodeExportRequest, startOtlpReceiver } from './otlp-receiver.js';
 
 describe('decodeExportRequest', () => {
@@ -59,5 +62,32 @@ describe('decodeExportRequest', () => {
 describe('startOtlpReceiver address', () => {
   it.each(['0.0.0.0:4317', 'localhost:0', '10.0.0.1:4317'])('refuses non-loopback %s', async (address) => {
     await expect(startOtlpReceiver({ address })).rejects.toThrow('must be 127.0.0.1:<port> or unix');
+  });
+});
+
+describe('startOtlpReceiver safety', () => {
+  it('refuses to replace a file at the unix socket path that is not a socket', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argo-otel-otlp-'));
+    try {
+      const path = join(dir, 'notes.txt');
+      await writeFile(path, 'keep me');
+      await expect(startOtlpReceiver({ address: `unix://${path}` })).rejects.toThrow('exists and is not a socket');
+      expect(await readFile(path, 'utf8')).toBe('keep me');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('waitForSpans rejects with the error of a throwing predicate', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      await expect(
+        receiver.waitForSpans(() => {
+          throw new Error('predicate broke');
+        }, 60_000),
+      ).rejects.toThrow('predicate broke');
+    } finally {
+      await receiver.close();
+    }
   });
 });

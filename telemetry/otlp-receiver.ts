@@ -1,6 +1,6 @@
 // A real OTLP/gRPC trace receiver (the TraceService/Export rpc a collector serves), for tests and `npm run demo`.
 // No npm package decodes ExportTraceServiceRequest any more (dependencies.md §1), so we load our proto subset.
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -218,18 +218,22 @@ export async function startOtlpReceiver(options: { address?: string } = {}): Pro
         for (const [k, v] of Object.entries(call.metadata.getMap())) md[k] = Buffer.isBuffer(v) ? v.toString('base64') : String(v);
         requestMetadata.push(md);
         spans.push(...decodeExportRequest(call.request));
-        callback(null, {});
-        for (const wake of [...waiters]) wake();
       } catch (error) {
         callback({ code: grpc.status.INVALID_ARGUMENT, details: `cannot decode spans: ${String(error)}` });
+        return;
       }
+      callback(null, {});
+      for (const wake of [...waiters]) wake();
     },
   });
 
   if (isUnix) {
     // grpc-js does not remove a stale socket file from a crashed run, and bind would fail on it.
     const path = address.replace(/^unix:(\/\/)?/, '');
-    if (existsSync(path)) unlinkSync(path);
+    if (existsSync(path)) {
+      if (!lstatSync(path).isSocket()) throw new Error(`OTLP receiver: ${path} exists and is not a socket; refusing to replace it`);
+      unlinkSync(path);
+    }
   }
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
@@ -242,11 +246,19 @@ export async function startOtlpReceiver(options: { address?: string } = {}): Pro
     requestMetadata,
     waitForSpans(predicate, timeoutMs) {
       return new Promise((resolve, reject) => {
-        const check = (): boolean => {
-          if (!predicate(spans)) return false;
+        const check = (): void => {
+          let met: boolean;
+          try {
+            met = predicate(spans);
+          } catch (error) {
+            // A throwing predicate is the test's failure: report it now, not as a timeout (or a failed Export).
+            cleanup();
+            reject(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          if (!met) return;
           cleanup();
           resolve([...spans]);
-          return true;
         };
         const timer = setTimeout(() => {
           cleanup();
@@ -256,7 +268,7 @@ export async function startOtlpReceiver(options: { address?: string } = {}): Pro
           clearTimeout(timer);
           waiters.delete(wake);
         };
-        const wake = (): void => void check();
+        const wake = check;
         waiters.add(wake);
         check();
       });
