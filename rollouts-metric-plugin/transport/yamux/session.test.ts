@@ -234,6 +234,34 @@ describe('GoAway', () => {
     await peer.settle();
     expect(summary(peer)).toEqual([`${GoAway}/0/0/0`, `1/${Flag.RST}/1/0`]);
   });
+
+  it('data the peer wrote on a refused stream before our RST reached it is discarded; the session lives on', async () => {
+    // The drain case: the host opened a stream and wrote its broker id just as our GoAway(0) was on the wire.
+    const peer = server({ acceptBacklog: 1 });
+    const accepted: YamuxStream[] = [];
+    peer.session.on('stream', (s: YamuxStream) => accepted.push(s));
+    peer.frame(WindowUpdate, Flag.SYN, 1, 0);
+    await peer.settle();
+    peer.session.goAway();
+    peer.frame(WindowUpdate, Flag.SYN, 3, 0);
+    peer.frame(Data, 0, 3, Buffer.from([1, 0, 0, 0]));
+    peer.frame(WindowUpdate, Flag.FIN, 3, 0);
+    await peer.settle();
+    expect(peer.session.closed).toBe(false);
+    expect(summary(peer)).toEqual([`1/${Flag.ACK}/1/0`, `${GoAway}/0/0/0`, `1/${Flag.RST}/3/0`]);
+    expect(peer.session.stats.framesDiscarded).toBe(2);
+    expect(accepted.map((s) => s.id)).toEqual([1]);
+  });
+
+  it('the same holds for a stream refused because the accept backlog is full', async () => {
+    const peer = server({ acceptBacklog: 1 });
+    peer.frame(WindowUpdate, Flag.SYN, 1, 0);
+    peer.frame(WindowUpdate, Flag.SYN, 3, 0);
+    peer.frame(Data, 0, 3, Buffer.from('late'));
+    await peer.settle();
+    expect(peer.session.closed).toBe(false);
+    expect(summary(peer)).toEqual([`1/${Flag.ACK}/1/0`, `1/${Flag.RST}/3/0`]);
+  });
 });
 
 describe('pings and keepalive', () => {

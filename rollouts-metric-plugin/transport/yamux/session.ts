@@ -257,11 +257,13 @@ export class YamuxSession extends EventEmitter {
       throw new YamuxProtocolError(`yamux: peer opened stream ${id}, which has our id parity`);
     }
     if (this.streams.has(id)) throw new YamuxProtocolError(`yamux: duplicate stream initiated: ${id}`);
+    // Counted even when refused: the peer may write on it before our RST arrives, and that data is discarded
+    // (as Go does), not taken for a frame on a stream that never existed.
+    if (id > this.highestPeerStreamId) this.highestPeerStreamId = id;
     if (this.localGoAway || this.backlog.length >= this.acceptBacklog) {
       this.sendFrame(FrameType.WindowUpdate, Flag.RST, id, 0);
       return false;
     }
-    if (id > this.highestPeerStreamId) this.highestPeerStreamId = id;
     const stream = new YamuxStream(this.host, id, this.windowSize, false);
     this.streams.set(id, stream);
     this.stats.streamsAccepted++;
