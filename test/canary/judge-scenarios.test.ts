@@ -6,48 +6,21 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { canaryJudgeProvider } from '../../rollouts-metric-plugin/canary/provider.js';
 import { silentLogger } from '../../rollouts-metric-plugin/log.js';
 import type { RunContext, Verdict } from '../../rollouts-metric-plugin/provider/types.js';
-import { startOtelService, type OtelService, type RouteBehaviour } from '../support/otel-http-service.js';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
+import { healthyRoute as ok, startCanaryFixture, scenarioHashes as hashes, type CanaryFixture, type CanaryScenario } from './fixture.js';
 
 const DEPLOYMENT_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-interface Scenario {
-  name: string;
-  stable: Record<string, RouteBehaviour>;
-  canary: Record<string, RouteBehaviour>;
-  canaryRequests?: number;
-  promoteHash?: boolean;
-}
-
-const ok = (latency: number): RouteBehaviour => ({ errorRate: 0.004, latency });
-const scenarios: Scenario[] = [
+const scenarios: CanaryScenario[] = [
   { name: 'healthy', stable: { '/predict': ok(0.04), '/search': ok(0.02) }, canary: { '/predict': ok(0.04), '/search': ok(0.02) } },
   { name: 'errors', stable: { '/predict': ok(0.04), '/search': ok(0.02) }, canary: { '/predict': { errorRate: 0.09, latency: 0.04 }, '/search': ok(0.02) } },
   { name: 'slow-route', stable: { '/predict': ok(0.04), '/search': ok(0.02) }, canary: { '/predict': ok(0.04), '/search': { errorRate: 0.004, latency: 0.02, slowRate: 0.06, slowLatency: 0.6 } }, promoteHash: true },
   { name: 'low-traffic', stable: { '/predict': ok(0.04) }, canary: { '/predict': ok(0.04) }, canaryRequests: 30 },
 ];
 
-const services = new Map<string, { stable: OtelService; canary: OtelService }>();
-let prom: RunningPrometheus;
+let fixture: CanaryFixture;
 const spans = new InMemorySpanExporter();
 const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
 const provider = canaryJudgeProvider({ tracer: tracerProvider.getTracer('test'), logger: silentLogger });
-
-function hashes(s: string): { canary: string; stable: string } {
-  return { canary: `${s}-c4n4ry`, stable: `${s}-st4bl3` };
-}
-
-async function traffic(): Promise<void> {
-  // Traffic between scrapes, so increase() sees it; roughly 1,500 requests per route and side.
-  for (let burst = 0; burst < 6; burst++) {
-    for (const s of scenarios) {
-      const pair = services.get(s.name)!;
-      for (const route of Object.keys(s.stable)) await pair.stable.drive(route, 250);
-      for (const route of Object.keys(s.canary)) await pair.canary.drive(route, Math.ceil((s.canaryRequests ?? 1500) / 6));
-    }
-    await new Promise((r) => setTimeout(r, 1100));
-  }
-}
 
 function context(scenario: string, config: Record<string, unknown>): RunContext {
   return {
@@ -66,31 +39,15 @@ function context(scenario: string, config: Record<string, unknown>): RunContext 
 }
 
 function judgeConfig(scenario: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { backend: { address: prom.url, timeout: '5s' }, selection: { matchers: `job="${scenario}"` }, window: '60s', step: '2s', ...extra };
+  return { backend: { address: fixture.prometheus.url, timeout: '5s' }, selection: { matchers: `job="${scenario}"` }, window: '60s', step: '2s', ...extra };
 }
 
 beforeAll(async () => {
-  for (const s of scenarios) {
-    const h = hashes(s.name);
-    const stable = await startOtelService({ serviceName: s.name, podTemplateHash: h.stable, instanceId: `${s.name}-stable-0`, routes: s.stable, promoteHash: s.promoteHash ?? false, seed: 11 });
-    const canary = await startOtelService({ serviceName: s.name, podTemplateHash: h.canary, instanceId: `${s.name}-canary-0`, routes: s.canary, promoteHash: s.promoteHash ?? false, seed: 29 });
-    for (const route of Object.keys(s.stable)) await stable.drive(route, 1);
-    for (const route of Object.keys(s.canary)) await canary.drive(route, 1);
-    services.set(s.name, { stable, canary });
-  }
-  prom = await startPrometheus(scenarios.map((s) => ({ job: s.name, targets: [services.get(s.name)!.stable.url, services.get(s.name)!.canary.url] })));
-  await prom.waitForScrapes(1);
-  await traffic();
-  await prom.waitForScrapes(10);
-  await new Promise((r) => setTimeout(r, 2200)); // two more scrapes after the last burst
+  fixture = await startCanaryFixture(scenarios);
 }, 120_000);
 
 afterAll(async () => {
-  await prom?.stop();
-  for (const pair of services.values()) {
-    await pair.stable.close();
-    await pair.canary.close();
-  }
+  await fixture?.stop();
   await tracerProvider.shutdown();
 });
 
@@ -152,7 +109,7 @@ describe('canary judge on real Prometheus', () => {
   });
 
   it('Prometheus stopped → Error with a clear message within the timeout (never Failed)', async () => {
-    await prom.stop();
+    await fixture.prometheus.stop();
     const started = Date.now();
     const v = await run('healthy');
     expect(v.phase).toBe('Error');

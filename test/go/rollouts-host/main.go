@@ -19,7 +19,7 @@ func (r *repeated) String() string     { return strings.Join(*r, " ") }
 func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 
 const usage = `usage: rollouts-host <scenario> --plugin PATH [--arg A]... [flags]
-scenarios: dispense init ping run invalid-config async resume terminate garbage-collect metadata type
+scenarios: dispense init ping run measure invalid-config async resume terminate garbage-collect metadata type
            concurrent big-arg keepalive kill restart crash controller bench gob-first-id
        rollouts-host relay --out FILE -- PLUGIN [ARGS...]   (a wire-measuring plugin wrapper)`
 
@@ -36,6 +36,10 @@ func main() {
 	var args repeated
 	plugin := fs.String("plugin", "", "plugin executable (the ConfigMap location)")
 	fs.Var(&args, "arg", "plugin argument (the ConfigMap args), repeatable")
+	successCondition := fs.String("success-condition", "", "measure: the metric's successCondition")
+	failureCondition := fs.String("failure-condition", "", "measure: the metric's failureCondition")
+	var runArgs repeated
+	fs.Var(&runArgs, "run-arg", "measure: AnalysisRun arg NAME=VALUE replacing the fixture's, repeatable")
 	name := fs.String("plugin-name", "argo-otel/canary-judge", "provider.plugin key")
 	config := fs.String("config", `{"fixed":{"phase":"Successful","value":"1","message":"fixed answer","delayMs":0}}`, "provider.plugin JSON")
 	n := fs.Int("n", 50, "concurrent: parallel Runs; bench: sequential Runs")
@@ -72,7 +76,8 @@ func main() {
 	var compact strings.Builder
 	_ = json.NewEncoder(&compact).Encode(json.RawMessage(*config)) // compacted, as ResolveMetricArgs re-encodes it
 	emit(runScenario(scenario, options{plugin: *plugin, args: args, pluginName: *name,
-		config: json.RawMessage(strings.TrimSpace(compact.String())), n: *n, size: *size, idle: *idle, maxDelayMs: *maxDelay, warmup: *warmup, install: *install}))
+		config: json.RawMessage(strings.TrimSpace(compact.String())), n: *n, size: *size, idle: *idle, maxDelayMs: *maxDelay, warmup: *warmup, install: *install, runArgs: runArgs,
+		successCondition: *successCondition, failureCondition: *failureCondition}))
 }
 
 func emit(r *result) {

@@ -26,6 +26,11 @@ type options struct {
 	maxDelayMs int
 	warmup     int
 	install    string
+	// measure: AnalysisRun args (NAME=VALUE) that replace the fixture's, e.g. real pod-template hashes, and the
+	// metric's conditions (empty: none, so the provider's own verdict stands)
+	runArgs          []string
+	successCondition string
+	failureCondition string
 }
 
 // result is the one JSON object a scenario prints. Problems lists every protocol check that failed; the exit
@@ -143,6 +148,16 @@ func runScenario(name string, o options) *result {
 	run := analysisRun(o.pluginName, o.config)
 
 	switch name {
+	case "measure":
+		// One Run of whatever provider the config selects (the canary judge), with the caller's args: the
+		// measurement is reported, not compared with a fixed answer.
+		if err := overrideArgs(run, o.runArgs); err != nil {
+			r.problem("%v", err)
+			break
+		}
+		metric.SuccessCondition, metric.FailureCondition = o.successCondition, o.failureCondition
+		run.Spec.Metrics[0] = metric
+		measured(r, s, "measurement", func(p rpc.MetricProviderPlugin) v1alpha1.Measurement { return p.Run(run, metric) })
 	case "dispense":
 		if err := dispenseOnly(r, s); err != nil {
 			r.problem("%v", err)
@@ -498,4 +513,29 @@ func crash(r *result, s *pluginSystem, o options) {
 func isPluginSocketName(name string) bool {
 	digits, ok := strings.CutPrefix(name, "plugin")
 	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
+}
+
+// overrideArgs replaces (or adds) AnalysisRun args from NAME=VALUE pairs, as the controller would have resolved
+// them; a canary-hash also becomes the run's rollouts-pod-template-hash label, as on a real canary step.
+func overrideArgs(run *v1alpha1.AnalysisRun, pairs []string) error {
+	for _, pair := range pairs {
+		name, value, ok := strings.Cut(pair, "=")
+		if !ok || name == "" {
+			return fmt.Errorf("--run-arg %q: expected NAME=VALUE", pair)
+		}
+		v := value
+		replaced := false
+		for i := range run.Spec.Args {
+			if run.Spec.Args[i].Name == name {
+				run.Spec.Args[i].Value, run.Spec.Args[i].ValueFrom, replaced = &v, nil, true
+			}
+		}
+		if !replaced {
+			run.Spec.Args = append(run.Spec.Args, v1alpha1.Argument{Name: name, Value: &v})
+		}
+		if name == "canary-hash" {
+			run.Labels["rollouts-pod-template-hash"] = value
+		}
+	}
+	return nil
 }
