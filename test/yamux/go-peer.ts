@@ -98,19 +98,11 @@ export async function withGoServer(mode: string, args: string[] = []): Promise<{
 }> {
   const sock = tempSocket();
   const peer = startPeer(mode, sock.path, args);
-  await new Promise<void>((ok, fail) => {
-    const check = setInterval(() => {
-      if (peer.lines[0] === 'ready') {
-        clearInterval(check);
-        ok();
-      } else if (peer.child.exitCode !== null) {
-        clearInterval(check);
-        fail(new Error(`yamux-peer ${mode} exited before listening: ${peer.stderr.join('')}`));
-      }
-    }, 10);
+  const socket = await connectWhenReady(peer, mode, sock.path).catch((err: unknown) => {
+    peer.child.kill('SIGKILL');
+    sock.cleanup();
+    throw err;
   });
-  const socket = createConnection(sock.path);
-  await new Promise<void>((ok, fail) => socket.once('connect', ok).once('error', fail));
   const session = new YamuxSession(socket, { role: 'client' });
   const finish = async (): Promise<Report> => {
     try {
@@ -122,6 +114,30 @@ export async function withGoServer(mode: string, args: string[] = []): Promise<{
     }
   };
   return { session, socket, peer, finish };
+}
+
+const READY_TIMEOUT_MS = 30_000;
+
+/** Waits (bounded) for the peer's "ready" line, then connects to its socket. */
+async function connectWhenReady(peer: Peer, mode: string, path: string): Promise<Socket> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  await new Promise<void>((ok, fail) => {
+    const check = setInterval(() => {
+      if (peer.lines[0] === 'ready') {
+        clearInterval(check);
+        ok();
+      } else if (peer.child.exitCode !== null) {
+        clearInterval(check);
+        fail(new Error(`yamux-peer ${mode} exited before listening: ${peer.stderr.join('')}`));
+      } else if (Date.now() > deadline) {
+        clearInterval(check);
+        fail(new Error(`yamux-peer ${mode} printed no "ready" within ${READY_TIMEOUT_MS} ms: ${peer.stderr.join('')}`));
+      }
+    }, 10);
+  });
+  const socket = createConnection(path);
+  await new Promise<void>((ok, fail) => socket.once('connect', ok).once('error', fail));
+  return socket;
 }
 
 export function sha256(b: Buffer): string {
