@@ -174,14 +174,19 @@ async function runThroughTsHost(s: DemoSession, config: Record<string, unknown>,
   }
 }
 
-/** The real argo-rollouts v1.9.1 host code runs the plugin once (its own fixture AnalysisRun, fixed provider). */
-async function realHostCheck(s: DemoSession, host: string): Promise<void> {
-  const config = JSON.stringify({ fixed: { phase: 'Successful', value: '1', message: 'transport check' } });
-  // Its fixture run carries another trace's traceparent: no telemetry from this run, so it cannot muddle the tree.
-  const { stdout } = await s.run(host, ['run', '--plugin', PLUGIN_BIN, '--config', config], { cwd: REPO, env: { ...baseEnv(), OTEL_SDK_DISABLED: 'true' }, timeoutMs: 30_000 });
-  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ok?: boolean; data?: { measurement?: { phase?: string } } };
-  if (!result.ok) throw new Error(`real go-plugin host run failed: ${stdout}`);
-  s.fact('real go-plugin host', `${host}: handshake, Dispense, InitPlugin, Run → ${result.data?.measurement?.phase ?? '?'} (go-plugin v1.6.3, argo-rollouts v1.9.1 client)`);
+/**
+ * One measurement through the real argo-rollouts v1.9.1 host code (go-plugin v1.6.3 client, v1alpha1 types): the
+ * harness's `measure` scenario sends a realistic AnalysisRun with this deployment's args and returns the Measurement.
+ */
+async function runThroughRealHost(s: DemoSession, host: string, config: Record<string, unknown>, args: Record<string, string>, endpoint: string): Promise<Measurement> {
+  const flags = ['measure', '--plugin', PLUGIN_BIN, '--config', JSON.stringify(config), ...Object.entries(args).flatMap(([k, v]) => ['--run-arg', `${k}=${v}`])];
+  // The host passes its environment to the plugin, as the controller does: that is how the plugin finds the receiver.
+  const { stdout } = await s.run(host, flags, { cwd: REPO, env: { ...baseEnv(), ...telemetryEnv(endpoint) }, timeoutMs: 30_000 });
+  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ok?: boolean; data?: { measurement?: { phase?: string; message?: string; metadata?: Record<string, string> | null } } };
+  if (!result.ok || !result.data?.measurement) throw new Error(`real go-plugin host run failed: ${stdout}`);
+  const m = result.data.measurement;
+  s.fact('real go-plugin host', `${host}: handshake, Dispense, InitPlugin, Ping, Run → ${m.phase ?? '?'} (go-plugin v1.6.3, argo-rollouts v1.9.1 client)`);
+  return { phase: m.phase ?? '', message: m.message ?? '', metadata: m.metadata ?? {} };
 }
 
 export async function runCanary(s: DemoSession, input: CanaryInput, peers: Peers, endpoint: string): Promise<Measurement> {
@@ -205,13 +210,17 @@ export async function runCanary(s: DemoSession, input: CanaryInput, peers: Peers
     s.skip('canary judge on real Prometheus', '`apt-get install prometheus` (or `npm test`, which installs it); running the plugin with the {"fixed": …} provider instead');
     config = { fixed: { phase: 'Successful', value: '1', message: 'fixed answer: no Prometheus, so nothing was judged' } };
   }
-  if (peers.rolloutsHost) await realHostCheck(s, peers.rolloutsHost);
-  else s.skip('real go-plugin host check', '`bash test/setup.d/rollouts-host.sh` (or `npm test`) builds .cache/bin/rollouts-host');
   // The AnalysisTemplate's args as the controller resolves them (podTemplateHashValue, the Rollout's annotation).
   const args = { service: SAMPLE.app, 'canary-hash': hashes.canary, 'stable-hash': hashes.stable, traceparent: input.deploymentTraceparent };
   const labels = { 'rollouts-pod-template-hash': hashes.canary, 'rollout-type': 'Step', 'step-index': '1', rollout: SAMPLE.app };
-  s.note('Plugin.Run through the TypeScript go-plugin host client (yamux + net/rpc + gob)');
-  const m = await runThroughTsHost(s, config, args, labels, endpoint);
+  let m: Measurement;
+  if (peers.rolloutsHost) {
+    m = await runThroughRealHost(s, peers.rolloutsHost, config, args, endpoint);
+  } else {
+    s.skip('real go-plugin host', '`bash test/setup.d/rollouts-host.sh` (or `npm test`) builds .cache/bin/rollouts-host; using our TypeScript host client');
+    s.note('Plugin.Run through the TypeScript go-plugin host client (yamux + net/rpc + gob)');
+    m = await runThroughTsHost(s, config, args, labels, endpoint);
+  }
   s.fact('phase', m.phase);
   s.fact('message', m.message);
   for (const key of ['score', 'selection', 'requests.canary', 'requests.stable', 'check.error-rate.outcome', 'check.latency-p99.outcome', 'analysis.trace_id']) {
