@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GobDecoder, GobEOFError, GobEncoder, GobError, GobSyncDecoder, t } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import type { ByteSource, GobLimits } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import { Box, INT32_FIELDS, KINDS, RpcError } from './argo-types.js';
 import { randomBox, randomValue } from './random.js';
 import { seededRandom } from '../support/random.js';
-import { runPeer, tempDir } from './peer.js';
+import { removeTempDirs, runPeer, tempDir } from './peer.js';
+
+afterAll(removeTempDirs);
 
 // Fuzz: random and mutated gob streams (seeded from real Go streams and our own) must only ever produce values or
 // GobErrors: no other exception (crash), no hang (every step consumes input; limits cap the rest), no unbounded

@@ -1,11 +1,13 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GobDecoder, GobEOFError, GobSyncDecoder, StreamByteSource, goTimeFromBinary } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import type { ByteSource, GobValue } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import { canonical, normalize } from './normal.js';
 import type { Normal } from './normal.js';
-import { runPeer, tempDir } from './peer.js';
+import { removeTempDirs, runPeer, tempDir } from './peer.js';
+
+afterAll(removeTempDirs);
 
 // Property: values of the real argo-rollouts v1.9.1 types, randomised and gob-encoded by real Go on one stream each
 // (RunArgs/TerminateAndResumeArgs/... inside an interface as the host sends them), decode in TS to the same data.

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GobEncoder, GobSyncDecoder, goTimeToBinary, goTypeFromWire, isGobInterface, t } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import type { GoType, WireType } from '../../rollouts-metric-plugin/transport/gob/index.js';
 import { Box, INT32_FIELDS, KINDS, Measurement, RpcError, RunArgs, StringMap } from './argo-types.js';
@@ -8,7 +8,9 @@ import { canonical, normalize } from './normal.js';
 import type { Normal } from './normal.js';
 import { expectedNormal, projectOnto, randomBox, randomValue } from './random.js';
 import { seededRandom } from '../support/random.js';
-import { runPeer, tempDir } from './peer.js';
+import { removeTempDirs, runPeer, tempDir } from './peer.js';
+
+afterAll(removeTempDirs);
 
 // Property: values encoded by our GobEncoder decode in real Go into the real argo-rollouts v1.9.1 types
 // (v1alpha1.Measurement, types.RpcError, rpc.RunArgs via interface, ...) with the same data — checked three ways:
