@@ -55,6 +55,8 @@ export interface CheckInput {
 const fmtPct = (x: number): string => `${(x * 100).toFixed(x !== 0 && Math.abs(x) < 0.001 ? 3 : 2)}%`;
 const fmtS = (x: number): string => (Number.isFinite(x) ? (x < 1 ? `${(x * 1000).toFixed(1)} ms` : `${x.toFixed(3)} s`) : String(x));
 export const fmtP = (p: number): string => (p < 0.0001 ? p.toExponential(1) : p.toPrecision(2));
+/** A fraction as percent digits for messages: 0.29 → "29" (0.29 * 100 is 28.999999999999996 in floating point). */
+const percentDigits = (x: number): string => String(Number((x * 100).toPrecision(10)));
 export const fmtN = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(Math.round(n)));
 
 function alternativeFor(direction: Direction): Alternative {
@@ -246,7 +248,7 @@ function judgeLatency(input: CheckInput, check: LatencyCheck, canary: Bucket[], 
   const qc = histogramQuantile(check.quantile, canary);
   const qs = histogramQuantile(check.quantile, stable);
   const bounds = { canary: [qc.lower, qc.upper] as const, stable: [qs.lower, qs.upper] as const };
-  const pname = `p${String(check.quantile * 100).replace('.', '')}`;
+  const pname = `p${percentDigits(check.quantile).replace('.', '')}`;
   const lack = insufficient(input, n);
   if (lack) return { outcome: 'nodata', reason: lack, canaryQ: qc.value, stableQ: qs.value, n, bounds };
   const ratio = qs.value > 0 ? qc.value / qs.value : qc.value > 0 ? Number.POSITIVE_INFINITY : 1;
@@ -299,7 +301,7 @@ export function latencyCheck(input: CheckInput, check: LatencyCheck): CheckVerdi
   const verdict: CheckVerdict = {
     name: check.name, type: check.type, outcome: overall.outcome, critical: check.critical, weight: check.weight,
     reason: overall.reason, canary: overall.canaryQ, stable: overall.stableQ, unit: 'seconds', n: overall.n,
-    threshold: `canary p${check.quantile * 100} ≤ ${check.maxRatio} × stable${check.thresholdOnly ? '' : ' or not significant'}`,
+    threshold: `canary p${percentDigits(check.quantile)} ≤ ${check.maxRatio} × stable${check.thresholdOnly ? '' : ' or not significant'}`,
     bounds: overall.bounds, queries,
     ...(overall.pValue !== undefined ? { pValue: overall.pValue } : {}),
     ...(overall.test ? { test: overall.test } : {}),
@@ -351,7 +353,7 @@ export function customCheck(input: CheckInput, check: CustomCheck): CheckVerdict
     const qc = histogramQuantile(check.quantile, c);
     const qs = histogramQuantile(check.quantile, s);
     const lack = insufficient(input, n);
-    const threshold = `|change of p${check.quantile * 100}| ≤ ${check.tolerance * 100}% or distributions not different`;
+    const threshold = `|change of p${percentDigits(check.quantile)}| ≤ ${percentDigits(check.tolerance)}% or distributions not different`;
     if (lack) return { ...base, outcome: 'nodata', reason: lack, canary: qc.value, stable: qs.value, n, threshold };
     let homogeneity;
     try {
@@ -363,14 +365,14 @@ export function customCheck(input: CheckInput, check: CustomCheck): CheckVerdict
     const bad = homogeneity.pValue < alpha && harmful(check.direction, rel, check.tolerance);
     return {
       ...base, outcome: bad ? 'fail' : 'pass', canary: qc.value, stable: qs.value, n, threshold,
-      reason: `canary p${check.quantile * 100} ${qc.value.toPrecision(4)} vs stable ${qs.value.toPrecision(4)} (${rel >= 0 ? '+' : '−'}${(Math.abs(rel) * 100).toFixed(1)}%); bucket distributions χ²=${homogeneity.statistic.toFixed(1)}, df=${homogeneity.degreesOfFreedom}, p=${fmtP(homogeneity.pValue)}`,
+      reason: `canary p${percentDigits(check.quantile)} ${qc.value.toPrecision(4)} vs stable ${qs.value.toPrecision(4)} (${rel >= 0 ? '+' : '−'}${(Math.abs(rel) * 100).toFixed(1)}%); bucket distributions χ²=${homogeneity.statistic.toFixed(1)}, df=${homogeneity.degreesOfFreedom}, p=${fmtP(homogeneity.pValue)}`,
       pValue: homogeneity.pValue, test: homogeneity.test, bounds: { canary: [qc.lower, qc.upper], stable: [qs.lower, qs.upper] },
     };
   }
   const c = seriesPoints(input.results[keys[0] as string]);
   const s = seriesPoints(input.results[keys[1] as string]);
   const n = { canary: c.length, stable: s.length };
-  const threshold = `|shift| ≤ ${check.tolerance * 100}% of stable median or not significant`;
+  const threshold = `|shift| ≤ ${percentDigits(check.tolerance)}% of stable median or not significant`;
   if (c.length < input.config.minPoints || s.length < input.config.minPoints) {
     return { ...base, outcome: 'nodata', reason: `too few points: canary ${c.length}, stable ${s.length} (need ${input.config.minPoints} per side)`, canary: null, stable: null, n, threshold };
   }

@@ -163,6 +163,17 @@ describe('verdicts', () => {
     expect(v.phase).not.toBe('Successful');
     expect(v.message).toMatch(/route \/predict/);
   });
+  it('quantiles and tolerances read as written in messages (0.29 → p29, 0.07 → 7%), not as float noise', () => {
+    const odd = parseJudgeConfig(
+      { ...baseConfig, checks: [{ type: 'latency', name: 'lat', quantile: 0.29, maxRatio: 1.2 }, { type: 'custom', name: 'cpu', query: 'cpu{$__selector}', tolerance: 0.07 }] },
+      context,
+    );
+    const v = run(odd, healthy(1), healthy(99));
+    const lat = v.checks.find((c) => c.name === 'lat');
+    expect(lat?.threshold).toBe('canary p29 ≤ 1.2 × stable or not significant');
+    expect(lat?.reason).toMatch(/^canary p29 /);
+    expect(v.checks.find((c) => c.name === 'cpu')?.threshold).toBe('|shift| ≤ 7% of stable median or not significant');
+  });
   it('too little traffic → Inconclusive with the reason', () => {
     const tiny: Side = { routes: { '/predict': { latencies: latencies(40, 0.05, 3), errors: 0 } } };
     const v = run(config, tiny, healthy(99));
