@@ -69,6 +69,10 @@ function checkQueries(config: JudgeConfig, check: CheckConfig, selection: Select
     const instant = (what: string, query: string): void => {
       out.push({ key: queryKey(check.name, side, what), kind: 'instant', query, time: end });
     };
+    // A time series over the whole window, for the rank test.
+    const series = (query: string): void => {
+      out.push({ key: queryKey(check.name, side, 'series'), kind: 'range', query, time: end, start: end - config.windowSeconds, step: config.stepSeconds });
+    };
     const route = routeLabel(mode);
     switch (check.type) {
       case 'request-rate':
@@ -83,29 +87,11 @@ function checkQueries(config: JudgeConfig, check: CheckConfig, selection: Select
       case 'latency':
         instant('buckets', bucketsQuery(config, scope));
         if (check.perRoute) instant('route-buckets', bucketsQuery(config, scope, [route]));
-        if (!check.thresholdOnly) {
-          out.push({
-            key: queryKey(check.name, side, 'series'),
-            kind: 'range',
-            query: quantileSeriesQuery(config, scope, check.quantile),
-            time: end,
-            start: end - config.windowSeconds,
-            step: config.stepSeconds,
-          });
-        }
+        if (!check.thresholdOnly) series(quantileSeriesQuery(config, scope, check.quantile));
         break;
       case 'custom':
         if (check.kind === 'histogram') instant('buckets', customQuery(config, scope, check.query));
-        else {
-          out.push({
-            key: queryKey(check.name, side, 'series'),
-            kind: 'range',
-            query: customQuery(config, scope, check.query),
-            time: end,
-            start: end - config.windowSeconds,
-            step: config.stepSeconds,
-          });
-        }
+        else series(customQuery(config, scope, check.query));
         break;
     }
   }
