@@ -20,21 +20,25 @@ interface StampFlags {
   printEnv?: boolean;
 }
 
-// Flags whose commander attribute is not the option's name: `--source-commit` is the commit the pipeline built,
-// while `--commit` asks us to make a git commit.
-const RENAMED: Partial<Record<keyof StampFlags, keyof StampOptions>> = {
-  runId: 'pipelineRunId',
-  runUrl: 'pipelineRunUrl',
-  sourceCommit: 'commit',
-  commit: 'gitCommit',
-};
-
+// Spelled out so the compiler checks every flag lands on a real option. Note the two commits: `--source-commit`
+// is the commit the pipeline built, while `--commit` asks us to make a git commit.
 function toOptions(flags: StampFlags): StampOptions {
-  const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(flags)) {
-    if (value !== undefined) options[RENAMED[key as keyof StampFlags] ?? key] = value;
-  }
-  return options as unknown as StampOptions;
+  return {
+    appDir: flags.appDir,
+    traceparent: flags.traceparent,
+    traceIdFrom: flags.traceIdFrom,
+    tracestate: flags.tracestate,
+    modelId: flags.modelId,
+    datasetVersion: flags.datasetVersion,
+    pipelineName: flags.pipelineName,
+    pipelineRunId: flags.runId,
+    pipelineRunUrl: flags.runUrl,
+    commit: flags.sourceCommit,
+    environment: flags.environment,
+    gitCommit: flags.commit,
+    message: flags.message,
+    printEnv: flags.printEnv,
+  };
 }
 
 const HELP_AFTER = `
