@@ -137,6 +137,23 @@ class Parser {
     const t = this.next();
     if (t.kind !== 'op' || t.value !== op) throw new ConditionError(`expected "${op}" but found ${describe(t)}`, this.src, t.pos);
   }
+  /** Comma-separated expressions up to and including `close` (call arguments, array items); may be empty. */
+  private list(close: ')' | ']'): Node[] {
+    const items: Node[] = [];
+    const at = (op: string): boolean => {
+      const p = this.peek();
+      return p.kind === 'op' && p.value === op;
+    };
+    if (!at(close)) {
+      items.push(this.expression(0));
+      while (at(',')) {
+        this.next();
+        items.push(this.expression(0));
+      }
+    }
+    this.expectOp(close);
+    return items;
+  }
 
   private expression(minPrec: number): Node {
     let left = this.unary();
@@ -183,20 +200,7 @@ class Parser {
         const p = this.peek();
         if (p.kind === 'op' && p.value === '(') {
           this.next();
-          const args: Node[] = [];
-          if (!(this.peek().kind === 'op' && (this.peek() as { value: string }).value === ')')) {
-            for (;;) {
-              args.push(this.expression(0));
-              const sep = this.peek();
-              if (sep.kind === 'op' && sep.value === ',') {
-                this.next();
-                continue;
-              }
-              break;
-            }
-          }
-          this.expectOp(')');
-          return { t: 'call', fn: t.value, args, pos: t.pos };
+          return { t: 'call', fn: t.value, args: this.list(')'), pos: t.pos };
         }
         return { t: 'name', name: t.value, pos: t.pos };
       }
@@ -206,22 +210,7 @@ class Parser {
           this.expectOp(')');
           return inner;
         }
-        if (t.value === '[') {
-          const items: Node[] = [];
-          if (!(this.peek().kind === 'op' && (this.peek() as { value: string }).value === ']')) {
-            for (;;) {
-              items.push(this.expression(0));
-              const sep = this.peek();
-              if (sep.kind === 'op' && sep.value === ',') {
-                this.next();
-                continue;
-              }
-              break;
-            }
-          }
-          this.expectOp(']');
-          return { t: 'array', items, pos: t.pos };
-        }
+        if (t.value === '[') return { t: 'array', items: this.list(']'), pos: t.pos };
         throw new ConditionError(`unexpected ${describe(t)}`, this.src, t.pos);
       case 'eof':
         throw new ConditionError('unexpected end of expression', this.src, t.pos);
