@@ -1,27 +1,15 @@
 // Decoded gob values (plain objects keyed by Go field names, zero values absent) → the provider's views.
 // Everything the host may leave out is optional here; a wrong kind is an error that names the field.
-import { goTimeFromBinary } from '../transport/gob/index.js';
+import { goTimeFromBinary, isGobStruct } from '../transport/gob/index.js';
 import type { GobValue } from '../transport/gob/index.js';
 import { ConfigError } from './types.js';
 import type { AnalysisRunView, MeasurementView, MetricView } from './types.js';
 
 type GobStruct = { readonly [field: string]: GobValue };
 
-function isStruct(value: GobValue | undefined): value is GobStruct {
-  return (
-    value !== null &&
-    value !== undefined &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    !(value instanceof Map) &&
-    !(value instanceof Uint8Array) &&
-    !('$interface' in value)
-  );
-}
-
 function struct(value: GobValue | undefined, path: string): GobStruct {
   if (value === undefined || value === null) return {};
-  if (!isStruct(value)) throw new TypeError(`${path} is not a struct`);
+  if (!isGobStruct(value)) throw new TypeError(`${path} is not a struct`);
   return value;
 }
 

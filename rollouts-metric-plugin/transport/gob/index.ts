@@ -5,7 +5,7 @@ export type {
   OpaqueOptions, Marshaler, FieldSpec,
 } from './types.js';
 export type { GobValue, GobInterface, GobInterfaceInput, GobComplex } from './values.js';
-export { isGobInterface } from './values.js';
+export { isGobInterface, isGobStruct } from './values.js';
 export { GobEncoder } from './encoder.js';
 export { GobDecoder, GobSyncDecoder } from './decoder.js';
 export { DEFAULT_LIMITS } from './decoder-core.js';

@@ -43,3 +43,9 @@ export function isGobInterface(v: unknown): v is GobInterface {
   return typeof v === 'object' && v !== null && typeof (v as { $interface?: unknown }).$interface === 'string'
     && 'value' in v;
 }
+
+/** A decoded struct: a plain object keyed by Go field name (not a slice, map, []byte, opaque bytes or interface). */
+export function isGobStruct(v: GobValue | undefined): v is { readonly [field: string]: GobValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Uint8Array)
+    && !('$interface' in v);
+}

@@ -1,5 +1,5 @@
 // The net/rpc framing types (Go stdlib net/rpc: Request, Response, and the `invalidRequest` error body).
-import { t } from '../gob/index.js';
+import { isGobStruct, t } from '../gob/index.js';
 import type { GobValue } from '../gob/index.js';
 
 export const RequestHeaderType = t.struct('Request', [
@@ -25,20 +25,9 @@ export interface Header {
   error: string;
 }
 
-function isStruct(value: GobValue): value is { readonly [field: string]: GobValue } {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    !(value instanceof Map) &&
-    !(value instanceof Uint8Array) &&
-    !('$interface' in value)
-  );
-}
-
 /** Reads a decoded Request/Response header; absent fields are Go zero values. Throws naming what is wrong. */
 export function readHeader(value: GobValue, kind: 'request' | 'response'): Header {
-  if (!isStruct(value)) throw new Error(`${kind} header is not a struct`);
+  if (!isGobStruct(value)) throw new Error(`${kind} header is not a struct`);
   const serviceMethod = value.ServiceMethod ?? '';
   const seq = value.Seq ?? 0;
   const error = value.Error ?? '';
