@@ -31,6 +31,16 @@ export function freePort(): Promise<number> {
 
 export async function startPrometheus(jobs: readonly ScrapeJob[], options: { binary?: string; scrapeInterval?: string } = {}): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'argo-otel-prom-'));
+  try {
+    return await launch(dir, jobs, options);
+  } catch (err) {
+    // Whatever failed (no free port, config not written, Prometheus not ready), nothing is left behind.
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function launch(dir: string, jobs: readonly ScrapeJob[], options: { binary?: string; scrapeInterval?: string }): Promise<RunningPrometheus> {
   const port = await freePort();
   const interval = options.scrapeInterval ?? '1s';
   const config = [
@@ -61,10 +71,7 @@ export async function startPrometheus(jobs: readonly ScrapeJob[], options: { bin
   const deadline = Date.now() + 20_000;
   for (;;) {
     const early = await Promise.race([exited.then((c) => `exited with ${c}`), spawnError.then((e) => `could not start "${binary}": ${e.message} (run test/setup.sh)`), new Promise<undefined>((r) => setTimeout(r, 100, undefined))]);
-    if (early) {
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`prometheus ${early}: ${stderr}`);
-    }
+    if (early) throw new Error(`prometheus ${early}: ${stderr}`);
     try {
       if ((await fetch(`${url}/-/ready`)).ok) break;
     } catch {
@@ -73,7 +80,6 @@ export async function startPrometheus(jobs: readonly ScrapeJob[], options: { bin
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       await exited;
-      await rm(dir, { recursive: true, force: true });
       throw new Error(`prometheus did not become ready within 20s: ${stderr}`);
     }
   }
