@@ -4,7 +4,7 @@
 // exemplars are appended here because neither the JS metrics SDK nor its Prometheus exporter records them.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SpanKind, SpanStatusCode, trace, type Histogram, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Histogram, type Tracer } from '@opentelemetry/api';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -168,4 +168,3 @@ export async function startOtelService(options: OtelServiceOptions): Promise<Ote
   };
 }
 
-export { trace };
