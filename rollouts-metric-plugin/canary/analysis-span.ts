@@ -4,6 +4,7 @@ import { SpanKind, SpanStatusCode, type Attributes, type Tracer } from '@opentel
 import { ATTRIBUTE_PREFIX } from '../../lineage/names.js';
 import { pipelineLink } from '../../telemetry/generation.js';
 import type { CheckVerdict } from '../judge/checks.js';
+import { formatLogLine } from '../log.js';
 import type { Verdict } from '../judge/verdict.js';
 import type { AnalysisRunView, MetricView } from '../provider/types.js';
 
@@ -86,7 +87,7 @@ export function recordAnalysisSpan(tracer: Tracer, input: AnalysisSpanInput): { 
     const ctx = span.spanContext();
     return { traceId: ctx.traceId, spanId: ctx.spanId };
   } catch (err) {
-    process.stderr.write(`${JSON.stringify({ '@level': 'warn', '@message': `analysis span not recorded: ${(err as Error).message}`, '@timestamp': new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') })}\n`);
+    process.stderr.write(`${formatLogLine('warn', 'analysis span not recorded', { error: err }, new Date())}\n`);
     return undefined;
   }
 }
