@@ -60,6 +60,7 @@ export function cmpServerCommand(): Command {
         applicationVersion: process.env['npm_package_version'] ?? '0.1.0',
         maxMessageBytes: (Number.isFinite(maxGrpcMib) && maxGrpcMib > 0 ? maxGrpcMib : 100) * MIB,
         generate,
+        baseEnv: process.env,
         onGeneration: (event) => recordGeneration(tracing.tracer, { ...event, mode: 'cmp-server' }),
         discoveryGlob: opts.discoverGlob,
         parameters: ANNOUNCED_PARAMETERS,

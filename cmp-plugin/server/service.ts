@@ -53,6 +53,8 @@ export type GitPolicy = 'auto' | 'always' | 'never';
 
 export interface CmpServiceConfig {
   generate: GenerateFn;
+  /** The sidecar's own env, under the request's entries: argocd-cmp-server runs plugins with os.Environ() + env. */
+  baseEnv?: Readonly<Record<string, string | undefined>>;
   workRoot: string;
   onGeneration?: (event: GenerationEvent) => void;
   onInvocation?: (event: InvocationEvent) => void;
@@ -157,7 +159,7 @@ export function createCmpService(config: CmpServiceConfig): UntypedServiceImplem
         const input: GenerateInput = {
           appDir: appDirOf(root, repo.metadata.appRelPath),
           repoRoot: root,
-          env,
+          env: { ...config.baseEnv, ...env },
           signal: deadline.signal,
         };
         const parent = traceParentFrom(call.metadata);

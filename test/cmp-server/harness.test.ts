@@ -22,6 +22,8 @@ const PLUGIN_YAML = join(REPO, 'manifests/cmp-generate/plugin.yaml');
 const PATH = `${join(REPO, '.cache/bin')}:${process.env['PATH'] ?? ''}`;
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const APPS = ['apps/plain', 'apps/kustomize', 'apps/helm'];
+/** Where plugin.yaml expects the CLI inside the image; mapped onto this checkout. */
+const IMAGE_APP_DIR = '/opt/argo-otel';
 
 interface Outcome {
   scenario: string;
@@ -106,7 +108,7 @@ describe('argo-cd v3.5.1 client code against our cmp-server', () => {
       if (c.name === 'too many files') continue; // 100k entries: covered by the TypeScript client tests
       await writeFile(join(maliciousDir, `${String(i).padStart(2, '0')}-${c.name.replace(/\W+/g, '-')}.tgz`), c.tgz());
     }
-    const serverEnv = { ARGOCD_PLUGINSOCKFILEPATH: ours, ARGOCD_CMP_WORKDIR: join(base, 'work-ours'), OTEL_TRACES_EXPORTER: 'none' };
+    const serverEnv = { PATH, ARGOCD_PLUGINSOCKFILEPATH: ours, ARGOCD_CMP_WORKDIR: join(base, 'work-ours'), OTEL_TRACES_EXPORTER: 'none' };
     children.push(await startProcess(process.execPath, [CLI, 'cmp-server'], serverEnv, /listening on/));
     children.push(
       await startProcess(process.execPath, [CLI, 'cmp-server', '--name', 'argo-otel-discovery', '--plugin-version', '', '--discover-glob', 'kustomization.yaml'], serverEnv, /listening on/),
@@ -114,8 +116,11 @@ describe('argo-cd v3.5.1 client code against our cmp-server', () => {
   });
 
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+    const alive = children.filter(running);
+    const exits = alive.map((c) => new Promise((r) => c.once('exit', r)));
+    for (const c of alive) c.kill('SIGTERM');
+    await Promise.all(exits);
     if (base) await rm(base, { recursive: true, force: true });
   });
 
@@ -188,7 +193,7 @@ describe('argo-cd v3.5.1 client code against our cmp-server', () => {
     const config = parse(await import('node:fs/promises').then((fs) => fs.readFile(PLUGIN_YAML, 'utf8'))) as { metadata: { name: string }; spec: { version?: string } };
     const name = config.spec.version ? `${config.metadata.name}-${config.spec.version}` : config.metadata.name;
     children.push(
-      await startProcess(HARNESS, ['serve-real', '--config', PLUGIN_YAML, '--cli-root', REPO], { ARGOCD_PLUGINSOCKFILEPATH: real, ARGOCD_CMP_WORKDIR: join(base, 'work-real') }, /real cmpserver listening/),
+      await startProcess(HARNESS, ['serve-real', '--config', PLUGIN_YAML, '--cli-root', REPO, '--rewrite', `${IMAGE_APP_DIR}=${REPO}`], { ARGOCD_PLUGINSOCKFILEPATH: real, ARGOCD_CMP_WORKDIR: join(base, 'work-real') }, /real cmpserver listening/),
     );
     for (let i = 0; i < 200 && !(await readdir(real)).includes(`${name}.sock`); i++) await new Promise((r) => setTimeout(r, 25));
     const realResults = await harness(real, ['--repo', repo, '--plugin', name, '--apps', APPS.join(','), '--env', env, '--scenarios', 'generate']);

@@ -5,19 +5,21 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/argoproj/argo-cd/v3/cmpserver"
@@ -49,9 +51,8 @@ func emit(r result) {
 func fail(r result, err error) result {
 	r.OK = false
 	r.Error = err.Error()
-	if s, ok := status.FromError(errors.Unwrap(err)); ok {
-		r.Code = s.Code().String()
-	} else if s, ok := status.FromError(err); ok {
+	// FromError finds a gRPC status wrapped anywhere in the chain (errors.As).
+	if s, ok := status.FromError(err); ok {
 		r.Code = s.Code().String()
 	}
 	return r
@@ -81,6 +82,7 @@ func serveReal(args []string) {
 	fs := flag.NewFlagSet("serve-real", flag.ExitOnError)
 	configFile := fs.String("config", "", "plugin.yaml")
 	cliRoot := fs.String("cli-root", "", "directory relative command args are resolved against")
+	rewrite := fs.String("rewrite", "", "FROM=TO: replace the FROM prefix of command args (an image path such as /opt/argo-otel) with TO")
 	_ = fs.Parse(args)
 	raw, err := os.ReadFile(*configFile)
 	if err != nil {
@@ -100,6 +102,10 @@ func serveReal(args []string) {
 	}
 	absolutize := func(list []string) {
 		for i, a := range list {
+			if from, to, ok := strings.Cut(*rewrite, "="); ok && from != "" && strings.HasPrefix(a, from) {
+				list[i] = to + strings.TrimPrefix(a, from)
+				continue
+			}
 			if *cliRoot != "" && !filepath.IsAbs(a) && strings.Contains(a, "/") {
 				if _, err := os.Stat(filepath.Join(*cliRoot, a)); err == nil {
 					list[i] = filepath.Join(*cliRoot, a)
@@ -115,6 +121,16 @@ func serveReal(args []string) {
 	if err != nil {
 		log.Fatalf("cmpserver.NewServer: %v", err)
 	}
+	// Upstream Run only removes the socket on SIGTERM and keeps serving (the kubelet's SIGKILL ends it); a test
+	// peer must exit, so this process leaves shortly after the signal.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		<-stop
+		time.Sleep(200 * time.Millisecond)
+		os.RemoveAll(dir)
+		os.Exit(0)
+	}()
 	fmt.Fprintf(os.Stderr, "real cmpserver listening on %s\n", config.Address())
 	srv.Run()
 }
@@ -425,7 +441,6 @@ func run(args []string) {
 		cancel()
 	}
 }
-
 
 func sha256hex(b []byte) string {
 	h := sha256.Sum256(b)
