@@ -1,28 +1,29 @@
-// One plugin, several providers: the metric's plugin config names its provider by its single top-level key
-// ({"fixed": {…}}, later e.g. {"canary": {…}}), and every call goes to that provider with the context unchanged.
+// One plugin, several providers: a metric's plugin config that is `{<known key>: …}` (e.g. {"fixed": {…}}) goes to
+// that provider with the context unchanged; any other config goes to the fallback (the canary judge, whose config
+// is the plugin JSON itself), or is a ConfigError when there is no fallback.
 import { ConfigError } from './types.js';
 import type { MetricProvider, MetricView } from './types.js';
 
-export function providerKey(config: unknown, known: readonly string[]): string {
+/** The config's only top-level key, or undefined when it is not an object with exactly one key. */
+function singleKey(config: unknown): string | undefined {
   const keys = config !== null && typeof config === 'object' && !Array.isArray(config) ? Object.keys(config) : [];
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
+export function providerKey(config: unknown, known: readonly string[]): string {
+  const key = singleKey(config);
   const expected = `expected an object with exactly one of the keys: ${known.join(', ')}`;
-  if (keys.length !== 1) throw new ConfigError(`plugin config: ${expected}`);
-  const [key] = keys as [string];
+  if (key === undefined) throw new ConfigError(`plugin config: ${expected}`);
   if (!known.includes(key)) throw new ConfigError(`plugin config: unknown provider "${key}"; ${expected}`);
   return key;
 }
 
-/**
- * With a `fallback`, a config that is not `{<known key>: …}` goes to the fallback (the canary judge, whose config is
- * the plugin JSON itself); without one it is a ConfigError naming the problem.
- */
 export function routeByConfigKey(providers: Readonly<Record<string, MetricProvider>>, fallback?: MetricProvider): MetricProvider {
   const known = Object.keys(providers);
   const pick = (metric: MetricView): MetricProvider => {
-    const c = metric.config;
-    const keys = c !== null && typeof c === 'object' && !Array.isArray(c) ? Object.keys(c) : [];
-    if (fallback && !(keys.length === 1 && known.includes(keys[0] as string))) return fallback;
-    return providers[providerKey(c, known)] as MetricProvider;
+    const key = singleKey(metric.config);
+    if (fallback && !(key !== undefined && known.includes(key))) return fallback;
+    return providers[providerKey(metric.config, known)] as MetricProvider;
   };
   return {
     run: async (ctx) => pick(ctx.metric).run(ctx),
