@@ -1,5 +1,5 @@
 // The contract between the Rollouts edge (adapter: gob Measurement ⇄ verdict) and whatever decides a verdict
-// (the fixed provider now, the canary judge later). No gob, no bytes: plain, already-validated views.
+// (the fixed provider, the canary judge). No gob, no bytes: plain, already-validated views.
 
 /** Phases a provider may answer. `Running` means "ask me again at resumeAt" (Resume). */
 export type VerdictPhase = 'Successful' | 'Failed' | 'Inconclusive' | 'Error' | 'Running';
