@@ -213,6 +213,16 @@ describe('net/rpc server codec: behaviour', () => {
     expect(await client.call('Plugin.Ok', t.bool, true)).toBe('ok');
   });
 
+  it('an unencodable very first reply (Response and its body type not yet on the wire) leaves the stream sound', async () => {
+    const Nested = t.struct('Nested', [['Inner', t.struct('Inner', [['N', t.int]])]]);
+    const { client } = connected({
+      Bad: async () => ({ type: Nested, value: { Inner: { N: 'not a number' } } }),
+      Good: async () => ({ type: Nested, value: { Inner: { N: 7 } } }),
+    });
+    await expect(client.call('Plugin.Bad', t.bool, true)).rejects.toThrow(/^rpc: cannot encode reply for Plugin.Bad: /);
+    expect(await client.call('Plugin.Good', t.bool, true)).toEqual({ Inner: { N: 7 } });
+  });
+
   it('after the peer half-closes, still answers what is in flight, then ends', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

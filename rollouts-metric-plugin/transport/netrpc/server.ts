@@ -77,14 +77,12 @@ export class NetRpcServer {
       log.debug('rpc stream error', { error: err.message });
     });
 
-    // Reply types already written whole on this stream: their definitions (and Response's) are on the wire, so a
-    // failed encode of another value of such a type commits nothing new (reply types hold no interfaces).
-    const proven = new Set<GoType>();
+    // Header and body as one all-or-nothing encode (Go's codec writes the same bytes): a reply that cannot be
+    // encoded commits none of its type definitions, so the error response written instead keeps the stream sound.
     const encodeResponse = (header: Header, errorText: string, body: Reply): Buffer =>
-      // Header first, then body, as Go's codec does (same type ids, same bytes).
-      Buffer.concat([
-        encoder.encode(ResponseHeaderType, { ServiceMethod: header.serviceMethod, Seq: header.seq, Error: errorText }),
-        encoder.encode(body.type, body.value),
+      encoder.encodeMany([
+        [ResponseHeaderType, { ServiceMethod: header.serviceMethod, Seq: header.seq, Error: errorText }],
+        [body.type, body.value],
       ]);
 
     const respond = (header: Header, reply: Reply | undefined, error: string): void => {
@@ -93,11 +91,7 @@ export class NetRpcServer {
       let bytes: Buffer | undefined;
       if (errorText === '' && reply) {
         try {
-          // Otherwise a dry run on a scratch encoder: a value that cannot be encoded must fail before the stream's
-          // encoder has committed (as sent) definitions of a response that would never be written.
-          if (!proven.has(reply.type)) new GobEncoder().encode(reply.type, reply.value);
           bytes = encodeResponse(header, '', reply);
-          proven.add(reply.type);
         } catch (err) {
           errorText = `rpc: cannot encode reply for ${header.serviceMethod}: ${errorMessage(err)}`;
           log.error('cannot encode reply', { method: header.serviceMethod, error: errorMessage(err) });
