@@ -31,11 +31,18 @@ export class NetRpcClient {
   /** Sends one request; resolves with the decoded reply body or rejects with ServerError / a transport error. */
   call(serviceMethod: string, argType: GoType, arg: unknown): Promise<GobValue> {
     if (this.#shutdown) return Promise.reject(new Error(`connection is shut down: ${this.#shutdown.message}`));
-    const seq = this.#nextSeq++;
-    const bytes = Buffer.concat([
-      this.#encoder.encode(RequestHeaderType, { ServiceMethod: serviceMethod, Seq: seq }),
-      this.#encoder.encode(argType, arg),
-    ]);
+    const seq = this.#nextSeq;
+    let bytes: Buffer;
+    try {
+      // All or nothing: an argument that cannot be encoded leaves no half-sent type definitions behind.
+      bytes = this.#encoder.encodeMany([
+        [RequestHeaderType, { ServiceMethod: serviceMethod, Seq: seq }],
+        [argType, arg],
+      ]);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    this.#nextSeq++;
     return new Promise<GobValue>((resolve, reject) => {
       this.#pending.set(seq, { serviceMethod, resolve, reject });
       this.#stream.write(bytes);

@@ -223,6 +223,13 @@ describe('net/rpc server codec: behaviour', () => {
     expect(await client.call('Plugin.Good', t.bool, true)).toEqual({ Inner: { N: 7 } });
   });
 
+  it('client: an argument that cannot be encoded rejects that call only; the next call on the stream works', async () => {
+    const { client } = connected({ Echo: async (body) => ({ type: t.int, value: body }) });
+    await expect(client.call('Plugin.Echo', t.int, 'not a number')).rejects.toThrow();
+    expect(client.pending).toBe(0);
+    expect(await client.call('Plugin.Echo', t.int, 5)).toBe(5);
+  });
+
   it('after the peer half-closes, still answers what is in flight, then ends', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
