@@ -61,6 +61,11 @@ describe('resolveSyncLineage', () => {
     expect(resolveSyncLineage(event).lineage).toEqual({ traceparent: TP('3') });
   });
 
+  it('a repeated commit trailer: the last one wins, as the CMP reads the same commit through git', () => {
+    const event = parseSyncEvent({ ...base, commitMessage: 's\n\nModel-Id: fraud:v6\nmodel-id: fraud:v7' });
+    expect(resolveSyncLineage(event).lineage).toEqual({ modelId: 'fraud:v7' });
+  });
+
   it('reads multi-source apps: first source with the value wins', () => {
     const event = parseSyncEvent({
       ...base,

@@ -67,8 +67,9 @@ export function carrierValues(event: SyncEvent): Record<SyncLineageSource, RawVa
       return undefined;
     }),
     annotation: collect((f) => event.annotations[`${ANNOTATION_PREFIX}${LineageCarrierNames[f].parameter}`]),
+    // The last of a repeated trailer wins, as git appends new ones at the end (and as lineage/trailers.ts reads them).
     'commit-trailers': collect(
-      (f) => trailers.find((t) => t.token.toLowerCase() === LineageCarrierNames[f].trailer.toLowerCase())?.value,
+      (f) => trailers.findLast((t) => t.token.toLowerCase() === LineageCarrierNames[f].trailer.toLowerCase())?.value,
     ),
   };
 }
