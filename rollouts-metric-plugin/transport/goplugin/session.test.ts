@@ -28,7 +28,7 @@ function start(overrides: Partial<PluginSessionOptions> = {}) {
     ...overrides,
   });
   const host = new PluginHostClient(hostEnd);
-  return { session, host, lines, quits: () => quits };
+  return { session, host, hostEnd, lines, quits: () => quits };
 }
 
 describe('go-plugin session', () => {
@@ -45,6 +45,29 @@ describe('go-plugin session', () => {
     // The control stream still answers, and the session counts nothing in flight.
     await host.ping();
     expect(session.inFlight).toBe(0);
+    host.close();
+    await session.closed;
+  });
+
+  it('draining (our GoAway sent): a broker stream the host opens anyway is refused, and the call in flight still completes', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { host, hostEnd, session } = start({
+      plugins: { RpcMetricProviderPlugin: () => ({ Type: async () => (await gate, { type: t.string, value: 'late' }) }) },
+    });
+    const plugin = await host.plugin('RpcMetricProviderPlugin');
+    const inFlight = plugin.call('Plugin.Type', t.iface, null);
+    const id = await host.dispense('RpcMetricProviderPlugin');
+    // The host reads nothing for a moment, so it has not seen our GoAway when it opens the stream and writes the
+    // broker id (the race a draining sidecar meets); the RST reaches it only afterwards.
+    hostEnd.pause();
+    session.yamux.goAway();
+    const refused = host.connectBroker(id);
+    hostEnd.resume();
+    await expect(refused).rejects.toThrow();
+    release();
+    expect(await inFlight).toBe('late');
+    expect(session.yamux.closed).toBe(false);
     host.close();
     await session.closed;
   });
