@@ -1,7 +1,7 @@
 // A provider that answers what its config says: the metric's `provider.plugin` value
 //   {"fixed": {"phase": "Successful", "value": "1", "message": "…", "delayMs": 0, "metadata": {…}}}
 // With phase Running it also takes `resumeAfterMs` (default 1000) and `resumePhase` (default Successful), which
-// Resume then answers. Used for end-to-end and conformance tests until the canary judge plugs in.
+// Resume then answers. For end-to-end and conformance tests: the router sends `{"fixed": …}` here, all else to the judge.
 import { ConfigError, VERDICT_PHASES } from './types.js';
 import type { MetricProvider, MetricView, Verdict, VerdictPhase } from './types.js';
 
@@ -74,11 +74,15 @@ export function parseFixedConfig(config: unknown): FixedConfig {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const onAbort = (): void => {
       clearTimeout(timer);
       reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
