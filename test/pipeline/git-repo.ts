@@ -23,16 +23,23 @@ export async function makeRepo(options: { commit?: boolean } = {}): Promise<Temp
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), text);
   };
-  await git('init', '--quiet', '--initial-branch=main');
-  await git('config', 'user.name', 'Pipeline Bot');
-  await git('config', 'user.email', 'bot@example.com');
-  await git('config', 'commit.gpgsign', 'false');
-  await write('apps/fraud/deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fraud\n');
-  if (options.commit ?? true) {
-    await git('add', '.');
-    await git('commit', '--quiet', '-m', 'initial');
+  const remove = (): Promise<void> => rm(root, { recursive: true, force: true });
+  try {
+    await git('init', '--quiet', '--initial-branch=main');
+    await git('config', 'user.name', 'Pipeline Bot');
+    await git('config', 'user.email', 'bot@example.com');
+    await git('config', 'commit.gpgsign', 'false');
+    await write('apps/fraud/deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: fraud\n');
+    if (options.commit ?? true) {
+      await git('add', '.');
+      await git('commit', '--quiet', '-m', 'initial');
+    }
+  } catch (err) {
+    // No repo to hand back, so nobody else would remove it.
+    await remove();
+    throw err;
   }
-  return { root, git, write, remove: () => rm(root, { recursive: true, force: true }) };
+  return { root, git, write, remove };
 }
 
 /** The process env without variables that would redirect git to another repository. */
