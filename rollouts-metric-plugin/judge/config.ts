@@ -305,6 +305,10 @@ export function parseJudgeConfig(input: unknown, context: JudgeContext): JudgeCo
     throw new JudgeConfigError('backend.address', `must be an http(s) URL, got "${address}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new JudgeConfigError('backend.address', `must be an http(s) URL, got "${address}"`);
+  // fetch refuses such URLs outright (every query would fail as "unreachable"), and the config is no place for secrets.
+  if (url.username !== '' || url.password !== '') {
+    throw new JudgeConfigError('backend.address', 'must not carry credentials (user:password@); put a token in bearerTokenFile or bearerTokenEnv');
+  }
   const headers = b.stringMap('headers');
   if (Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
     throw new JudgeConfigError('backend.headers.Authorization', 'put credentials in bearerTokenFile or bearerTokenEnv, not in the config');

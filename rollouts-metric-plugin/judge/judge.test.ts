@@ -93,6 +93,8 @@ describe('config', () => {
     bad({ ...baseConfig, window: 'soon' }, /^window: must be a duration/);
     bad({ ...baseConfig, bogus: 1 }, /^bogus: unknown field/);
     bad({ backend: { address: 'http://p', headers: { Authorization: 'Bearer x' } } }, /bearerTokenFile/);
+    bad({ backend: { address: 'https://user:s3cret@mimir.example' } }, /^backend\.address: must not carry credentials \(user:password@\); put a token in bearerTokenFile/);
+    expect(() => parseJudgeConfig({ backend: { address: 'https://user:s3cret@mimir.example' } }, context)).not.toThrow(/s3cret/);
     expect(() => parseJudgeConfig(baseConfig, { ...context, args: {} })).toThrow(/^selection\.canary: no canary value/);
   });
   it('parses Go/Prometheus durations', () => {
