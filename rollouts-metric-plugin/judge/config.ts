@@ -310,6 +310,11 @@ export function parseJudgeConfig(input: unknown, context: JudgeContext): JudgeCo
     throw new JudgeConfigError('backend.address', 'must not carry credentials (user:password@); put a token in bearerTokenFile or bearerTokenEnv');
   }
   const headers = b.stringMap('headers');
+  for (const [name, value] of Object.entries(headers)) {
+    // What fetch refuses on every query (RFC 9110 token names; values are bytes without CR, LF or NUL).
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new JudgeConfigError(`backend.headers["${name}"]`, 'is not a valid HTTP header name');
+    if (/[\0\r\n\u0100-\uffff]/.test(value)) throw new JudgeConfigError(`backend.headers.${name}`, 'must not contain CR, LF, NUL or characters beyond U+00FF');
+  }
   if (Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
     throw new JudgeConfigError('backend.headers.Authorization', 'put credentials in bearerTokenFile or bearerTokenEnv, not in the config');
   }

@@ -95,6 +95,9 @@ describe('config', () => {
     bad({ backend: { address: 'http://p', headers: { Authorization: 'Bearer x' } } }, /bearerTokenFile/);
     bad({ backend: { address: 'https://user:s3cret@mimir.example' } }, /^backend\.address: must not carry credentials \(user:password@\); put a token in bearerTokenFile/);
     expect(() => parseJudgeConfig({ backend: { address: 'https://user:s3cret@mimir.example' } }, context)).not.toThrow(/s3cret/);
+    bad({ backend: { address: 'http://p', headers: { 'X Scope': 'a' } } }, /^backend\.headers\["X Scope"\]: is not a valid HTTP header name/);
+    bad({ backend: { address: 'http://p', headers: { 'X-Scope-OrgID': 'a\nb' } } }, /^backend\.headers\.X-Scope-OrgID: must not contain CR, LF, NUL/);
+    expect(parseJudgeConfig({ backend: { address: 'http://p', headers: { 'X-Scope-OrgID': 'tenant é\t1' } } }, context).backend.headers).toEqual({ 'X-Scope-OrgID': 'tenant é\t1' });
     expect(() => parseJudgeConfig(baseConfig, { ...context, args: {} })).toThrow(/^selection\.canary: no canary value/);
   });
   it('parses Go/Prometheus durations', () => {
