@@ -25,4 +25,24 @@ describe('PrometheusClient failures come back as error results', () => {
     const result = await client.exemplars('up', 0, 1);
     expect(result).toEqual({ ok: false, error: 'http://127.0.0.1:9 answered HTTP 200 with a body that is not JSON: "<html>"' });
   });
+
+  it('a token file holding two lines is named, without the token, and nothing is sent', async () => {
+    let called = false;
+    const client = new PrometheusClient({
+      backend: { ...backend, bearerTokenFile: '/var/run/token' },
+      readTokenFile: async () => 's3cret\nsecond-line\n',
+      fetch: async () => {
+        called = true;
+        return new Response('{}');
+      },
+    });
+    const result = await client.run(query);
+    expect(result).toEqual({ ok: false, error: 'backend.bearerTokenFile: /var/run/token holds a token with a line break, NUL or non-byte character' });
+    expect(called).toBe(false);
+  });
+
+  it('an empty token env var is named', async () => {
+    const client = new PrometheusClient({ backend: { ...backend, bearerTokenEnv: 'PROM_TOKEN' }, env: { PROM_TOKEN: '  \n' }, fetch: answering(200, '{}') });
+    await expect(client.run(query)).resolves.toEqual({ ok: false, error: 'backend.bearerTokenEnv: env var PROM_TOKEN holds an empty token' });
+  });
 });

@@ -17,6 +17,14 @@ export interface PrometheusClientOptions {
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+/** The trimmed token, or an error naming its source: fetch would refuse it in a header (never echo the token). */
+function usableToken(raw: string, source: string): string {
+  const token = raw.trim();
+  if (token === '') throw new Error(`${source} holds an empty token`);
+  if (/[\0\r\n\u0100-\uffff]/.test(token)) throw new Error(`${source} holds a token with a line break, NUL or non-byte character`);
+  return token;
+}
+
 export class PrometheusClient {
   private readonly fetchImpl: typeof fetch;
   private tokenPromise: Promise<string | undefined> | undefined;
@@ -39,14 +47,16 @@ export class PrometheusClient {
       if (b.bearerTokenEnv) {
         const v = (this.options.env ?? process.env)[b.bearerTokenEnv];
         if (!v) throw new Error(`backend.bearerTokenEnv: env var ${b.bearerTokenEnv} is not set`);
-        return v.trim();
+        return usableToken(v, `backend.bearerTokenEnv: env var ${b.bearerTokenEnv}`);
       }
       if (b.bearerTokenFile) {
+        let text: string;
         try {
-          return (await (this.options.readTokenFile ?? ((p) => readFile(p, 'utf8')))(b.bearerTokenFile)).trim();
+          text = await (this.options.readTokenFile ?? ((p) => readFile(p, 'utf8')))(b.bearerTokenFile);
         } catch (err) {
           throw new Error(`backend.bearerTokenFile: cannot read ${b.bearerTokenFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }
+        return usableToken(text, `backend.bearerTokenFile: ${b.bearerTokenFile}`);
       }
       return undefined;
     })();
