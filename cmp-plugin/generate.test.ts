@@ -96,7 +96,7 @@ describe('generate: plain directory app', () => {
   it('passes an invalid traceparent through the real lineage reader as a warning, not an error', async () => {
     const result = await generate(input('plain', { ARGOCD_ENV_TRACEPARENT: 'not-a-traceparent', ARGOCD_ENV_MODEL_ID: 'm1' }));
     expect(result.warnings.join('\n')).toMatch(/traceparent/i);
-    const annotations = result.objects.find((o) => o.kind === 'Deployment')?.metadata?.annotations ?? {};
+    const annotations = (result.objects.find((o) => o.kind === 'Deployment')?.metadata?.['annotations'] ?? {}) as Record<string, string>;
     expect(annotations[Annotations.traceparent]).toBeUndefined();
     expect(annotations[Annotations.modelId]).toBe('m1');
   });

@@ -1,6 +1,6 @@
 // Our YAML reader and writer against real go-yaml v2 (sigs.k8s.io/yaml YAMLToJSON, as Argo CD and kubectl read).
 import { describe, expect, it } from 'vitest';
-import { readYamlStream } from '../../cmp-plugin/render/yaml-reader.js';
+import { readYamlStream, type JsonValue } from '../../cmp-plugin/render/yaml-reader.js';
 import { toYamlStream } from '../../cmp-plugin/render/yaml-writer.js';
 import { GenerateError } from '../../cmp-plugin/types.js';
 import { goYamlStreamToJson, goYamlToJson } from './peers.js';
@@ -152,7 +152,7 @@ const TRICKY_STRINGS = [
 
 describe('YAML writing: go-yaml v2 reads back exactly the values we wrote', () => {
   it('round-trips tricky strings as values and as keys, numbers, booleans, nulls and nesting', async () => {
-    const values = [
+    const values: JsonValue[] = [
       { strings: TRICKY_STRINGS },
       Object.fromEntries(TRICKY_STRINGS.filter((s) => s !== '').map((s, i) => [s, i])),
       { numbers: [0, 1, -1, 420, 1.5, -0.25, 1e21, 1e-7, 9007199254740991], bools: [true, false], nothing: null },
