@@ -2,7 +2,6 @@
 // real unix socket, against a baseline measured in the same run (the same request and reply as JSON lines over a
 // unix socket of the same process).
 // Also the price of the reply dry run that keeps a stream's encoder state clean when a reply cannot be encoded.
-import { GobEncoder } from '../rollouts-metric-plugin/transport/gob/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import type { Socket } from 'node:net';
@@ -10,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PluginHostClient } from '../rollouts-metric-plugin/transport/goplugin/client.js';
 import { servePluginConnection } from '../rollouts-metric-plugin/transport/goplugin/session.js';
-import { METRIC_PROVIDER_PLUGIN_NAME, MeasurementType, RunArgsType } from '../rollouts-metric-plugin/argo-types.js';
+import { METRIC_PROVIDER_PLUGIN_NAME, RunArgsType } from '../rollouts-metric-plugin/argo-types.js';
 import { metricProviderService } from '../rollouts-metric-plugin/provider/adapter.js';
 import { fixedProvider } from '../rollouts-metric-plugin/provider/fixed.js';
-import { toMeasurement } from '../rollouts-metric-plugin/provider/measurement.js';
 import { silentLogger } from '../rollouts-metric-plugin/log.js';
 import { t } from '../rollouts-metric-plugin/transport/gob/index.js';
 
@@ -127,20 +125,4 @@ export default async function bench(): Promise<void> {
   process.stdout.write(`ratio vs baseline: sequential ${(ours1 / base1).toFixed(2)}x, concurrent ${(oursN / baseN).toFixed(2)}x\n`);
   stack.close();
   baseline.close();
-
-  // The reply dry run (paid once per reply type per stream): one extra encode on a scratch encoder, which must
-  // also emit the type definitions.
-  const now = new Date();
-  const reply = toMeasurement({ phase: 'Successful', value: '0.0123', message: 'fixed answer' }, now, now);
-  const stream = new GobEncoder();
-  stream.encode(MeasurementType, reply);
-  const N = 20_000;
-  let started = performance.now();
-  for (let i = 0; i < N; i++) stream.encode(MeasurementType, reply);
-  const steady = ((performance.now() - started) * 1000) / N;
-  started = performance.now();
-  for (let i = 0; i < N; i++) new GobEncoder().encode(MeasurementType, reply);
-  const dry = ((performance.now() - started) * 1000) / N;
-  process.stdout.write(`Measurement encode on the stream encoder ${steady.toFixed(2)} µs; dry run on a scratch encoder ${dry.toFixed(2)} µs` +
-    ` (${((dry / ours1) * 100).toFixed(1)}% of a sequential Plugin.Run; paid only for a stream's first reply of each type)\n`);
 }
