@@ -2,7 +2,7 @@
 // the controller's plugin config, the steps are 5 → 25 → 50 → 100 gated by the judge, and the plugin JSON — after
 // Argo's {{args.*}} substitution — is a valid judge config.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
@@ -10,8 +10,11 @@ import { parseJudgeConfig } from '../../rollouts-metric-plugin/judge/config.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/** kustomize as test/setup.d/render-tools.sh builds it (or ARGO_OTEL_KUSTOMIZE_PATH); no fallback, so it fails loudly. */
 function kustomize(dir: string): Array<Record<string, any>> {
-  const out = execFileSync(process.env['ARGO_OTEL_KUSTOMIZE_PATH'] ?? 'kubectl', process.env['ARGO_OTEL_KUSTOMIZE_PATH'] ? ['build', dir] : ['kustomize', dir], { encoding: 'utf8' });
+  const bin = process.env['ARGO_OTEL_KUSTOMIZE_PATH'] ?? `${root}/.cache/bin/kustomize`;
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run test/setup.sh (render-tools.sh builds kustomize)`);
+  const out = execFileSync(bin, ['build', dir], { encoding: 'utf8' });
   return parseAllDocuments(out).map((d) => d.toJS() as Record<string, any>);
 }
 
