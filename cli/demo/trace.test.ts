@@ -24,7 +24,7 @@ function thread(): ReceivedSpan[] {
     client,
     span('generate checkout-model', { traceId: client.traceId, spanId: '4'.repeat(16), parentSpanId: client.spanId, kind: OtlpSpanKind.SERVER, links: [toRun] }),
     span('SYNC checkout-model', { spanId: '5'.repeat(16), kind: OtlpSpanKind.SERVER, links: [toRun] }),
-    span('canary.analysis canary', { spanId: '6'.repeat(16), links: [toRun] }),
+    span('canary.analysis', { spanId: '6'.repeat(16), links: [toRun] }),
     span('GET /predict', { spanId: '7'.repeat(16), kind: OtlpSpanKind.SERVER, resource: { 'service.name': SAMPLE.app, 'ml.model.id': SAMPLE.modelId } }),
     span('GET /predict', { spanId: '8'.repeat(16), kind: OtlpSpanKind.SERVER, resource: { 'service.name': SAMPLE.app, 'ml.model.id': SAMPLE.previousModelId } }),
   ];
@@ -42,7 +42,7 @@ describe('expectedSpans', () => {
     const withoutCanary = thread().filter((s) => !s.name.startsWith('canary.analysis') && s.name !== 'GET /predict');
     expect(missing(withoutCanary, false)).toEqual([]);
     expect(missing(withoutCanary, true)).toEqual([
-      'canary.analysis canary (linked to the deployment trace)',
+      'canary.analysis (linked to the deployment trace)',
       `a request served by the canary pod (resource ml.model.id=${SAMPLE.modelId}, from the injected OTEL_RESOURCE_ATTRIBUTES)`,
       `a request served by the stable pod (resource ml.model.id=${SAMPLE.previousModelId}, from the injected OTEL_RESOURCE_ATTRIBUTES)`,
     ]);

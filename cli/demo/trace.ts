@@ -28,7 +28,7 @@ export function expectedSpans(pipeline: PipelineRun, withCanaryAnalysis: boolean
     { what: `SYNC ${SAMPLE.app} (linked to RUN)`, test: (s) => s.name === `SYNC ${SAMPLE.app}` && linksTo(s, pipeline) },
   ];
   if (withCanaryAnalysis) {
-    expected.push({ what: 'canary.analysis canary (linked to the deployment trace)', test: (s) => s.name.startsWith('canary.analysis ') && linksTo(s, pipeline) });
+    expected.push({ what: 'canary.analysis (linked to the deployment trace)', test: (s) => s.name === 'canary.analysis' && linksTo(s, pipeline) });
     for (const [pod, model] of [['canary', SAMPLE.modelId], ['stable', SAMPLE.previousModelId]] as const) {
       expected.push({
         what: `a request served by the ${pod} pod (resource ml.model.id=${model}, from the injected OTEL_RESOURCE_ATTRIBUTES)`,

@@ -74,7 +74,7 @@ export function recordAnalysisSpan(tracer: Tracer, input: AnalysisSpanInput): { 
     if (input.run.labels['step-index']) attributes[A.step] = Number(input.run.labels['step-index']);
     if (input.run.labels['rollout-type']) attributes[A.rolloutType] = input.run.labels['rollout-type'];
     if (owner) attributes[A.canaryHash] = owner;
-    const span = tracer.startSpan(`canary.analysis ${input.metric.name}`, {
+    const span = tracer.startSpan('canary.analysis', {
       kind: SpanKind.INTERNAL,
       startTime: input.startTime,
       attributes,
