@@ -33,12 +33,6 @@ install_tool() {
 install_tool kustomize "$KUSTOMIZE_MODULE" "$KUSTOMIZE_VERSION"
 install_tool helm "$HELM_MODULE" "$HELM_VERSION"
 
-# The go-yaml v2 peer (sigs.k8s.io/yaml YAMLToJSON), rebuilt when its sources change.
-peer_src="$REPO/test/go/yamltojson"
-peer_stamp="$BIN/.yamltojson.sum"
-peer_sum=$(cat "$peer_src/go.mod" "$peer_src/go.sum" "$peer_src"/*.go | sha256sum | cut -d' ' -f1)
-if [ ! -x "$BIN/yamltojson" ] || [ "$(cat "$peer_stamp" 2>/dev/null)" != "$peer_sum" ]; then
-  echo "render-tools: building yamltojson peer" >&2
-  (cd "$peer_src" && nice -n 10 go build -o "$BIN/yamltojson" .)
-  echo "$peer_sum" >"$peer_stamp"
-fi
+# The go-yaml v2 peer (sigs.k8s.io/yaml YAMLToJSON).
+source "$(dirname "$0")/../setup-lib.sh"
+build_go yamltojson "$REPO/test/go/yamltojson"
