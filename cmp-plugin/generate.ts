@@ -1,7 +1,7 @@
 // One manifest generation: render the app, read its lineage, inject. Shared by the `generate` CLI and our CMP
 // server; all I/O (files, tools, lineage carriers) is injectable.
 import { resolve } from 'node:path';
-import { LineageError, readLineage } from '../lineage/carriers.js';
+import { LineageError, readLineage, type LineageFiles } from '../lineage/carriers.js';
 import type { LineageReadResult } from '../lineage/record.js';
 import { inject } from './inject/inject.js';
 import { injectOptionsFromParameters } from './inject/options.js';
@@ -9,11 +9,14 @@ import { defaultRenderDeps, render, type RenderDeps } from './render/index.js';
 import { PluginParameters } from './render/parameters.js';
 import { GenerateError, type GenerateInput, type GenerateResult } from './types.js';
 
-export type ReadLineage = (input: {
-  appDir: string;
-  repoRoot?: string;
-  env: Readonly<Record<string, string | undefined>>;
-}) => Promise<LineageReadResult>;
+export type ReadLineage = (
+  input: {
+    appDir: string;
+    repoRoot?: string;
+    env: Readonly<Record<string, string | undefined>>;
+  },
+  files?: LineageFiles,
+) => Promise<LineageReadResult>;
 
 export interface GenerateDeps {
   readLineage: ReadLineage;
@@ -42,9 +45,10 @@ export async function generate(input: GenerateInput, deps: Partial<GenerateDeps>
   const allowEmpty = params.boolean(ALLOW_EMPTY_PARAMETER, false);
 
   checkAborted(input.signal, 'rendering');
+  const renderDeps = deps.render ?? defaultRenderDeps;
   const rendered = await render(
     { appDir, repoRoot, env: input.env, params, signal: input.signal },
-    deps.render ?? defaultRenderDeps,
+    input.files ? { ...renderDeps, fs: input.files } : renderDeps,
   );
   if (rendered.objects.length === 0 && !allowEmpty) {
     const reason = `the ${rendered.renderer} renderer produced no Kubernetes objects; refusing to print an empty manifest set, which Argo CD would treat as "delete everything" when pruning (set plugin parameter ${ALLOW_EMPTY_PARAMETER}=true if the app is meant to be empty)`;
@@ -54,7 +58,7 @@ export async function generate(input: GenerateInput, deps: Partial<GenerateDeps>
   checkAborted(input.signal, 'reading lineage');
   let lineage: LineageReadResult;
   try {
-    lineage = await (deps.readLineage ?? readLineage)({ appDir, repoRoot, env: input.env });
+    lineage = await (deps.readLineage ?? readLineage)({ appDir, repoRoot, env: input.env }, input.files);
   } catch (err) {
     if (err instanceof LineageError) {
       const reason = `invalid lineage: ${err.message}`;

@@ -1,7 +1,9 @@
 // Contracts between the CMP layers: render (files → objects), inject (pure), generate (orchestration),
 // and the edges (generate CLI, gRPC server) that call generate.
 import type { Operation } from 'fast-json-patch';
+import type { LineageFiles } from '../lineage/carriers.js';
 import type { Lineage, LineageReadResult } from '../lineage/record.js';
+import type { RenderFs } from './render/directory.js';
 
 /** A Kubernetes object as read from the app (plain JSON data, YAML 1.1 scalars already resolved). */
 export type KubeObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> } & Record<
@@ -65,7 +67,15 @@ export interface GenerateInput {
   env: Readonly<Record<string, string | undefined>>;
   /** Aborted when the caller's deadline passes. */
   signal?: AbortSignal;
+  /**
+   * The repository's files when they are not on disk (the server reads a plain-directory app straight from the
+   * archive it was streamed); the paths are still appDir/repoRoot-based. Default: the real file system.
+   */
+  files?: RepoFiles;
 }
+
+/** Everything generate reads from the repository: manifests (render) and lineage carriers. */
+export type RepoFiles = RenderFs & LineageFiles;
 
 export interface GenerateResult {
   renderer: RendererName;

@@ -11,13 +11,32 @@ import { parseTrailers } from './trailers.js';
 
 export { LineageError } from './errors.js';
 
-async function readLineageFileCarrier(appDir: string, repoRoot: string): Promise<CarrierReading> {
+/** The file-system edge of lineage reading, injectable so a server can read an archive it never unpacked. */
+export interface LineageFiles {
+  /** The text of a file, or undefined when it does not exist (see readTextIfExists for the size cap). */
+  readTextIfExists(path: string): Promise<string | undefined>;
+  exists(path: string): Promise<boolean>;
+}
+
+export const nodeLineageFiles: LineageFiles = {
+  readTextIfExists: (path) => readTextIfExists(path),
+  async exists(path) {
+    try {
+      await stat(path);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
+async function readLineageFileCarrier(appDir: string, repoRoot: string, files: LineageFiles): Promise<CarrierReading> {
   const reading: CarrierReading = { source: 'lineage-file', values: {}, problems: [], notices: [] };
   for (const path of lineageFileCandidates(appDir, repoRoot)) {
     const shown = relative(repoRoot, path) || path;
     let text: string | undefined;
     try {
-      text = await readTextIfExists(path);
+      text = await files.readTextIfExists(path);
     } catch (err) {
       reading.problems.push(`lineage file ${shown}: cannot be read: ${(err as Error).message}`);
       return reading;
@@ -39,21 +58,13 @@ async function readLineageFileCarrier(appDir: string, repoRoot: string): Promise
   return reading;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** True when `file` (a repo-relative path from git) is inside `appRel` ('' = the repository root). */
 const isUnder = (file: string, appRel: string): boolean => appRel === '' || file === appRel || file.startsWith(`${appRel}/`);
 
-async function readTrailerCarrier(appDir: string, repoRoot: string): Promise<CarrierReading> {
+async function readTrailerCarrier(appDir: string, repoRoot: string, repoFiles: LineageFiles): Promise<CarrierReading> {
   const reading: CarrierReading = { source: 'commit-trailers', values: {}, problems: [], notices: [] };
-  if (!(await exists(join(repoRoot, '.git')))) return reading;
+  // Trailers need a real checkout for git; injected files that hold a `.git` must not be used (see cmp-plugin/server).
+  if (!(await repoFiles.exists(join(repoRoot, '.git')))) return reading;
   const args = ['log', '-1', '--no-show-signature', '--no-renames', '--name-only', '--format=%h%x00%(trailers:only,unfold)%x00', 'HEAD'];
   // Only strict mode may fail a generation; a git that cannot even start (EACCES, EMFILE) is a notice.
   const result = await runGit(repoRoot, args, { config: ['core.quotePath=false'] }).catch((err: Error) => err);
@@ -91,15 +102,21 @@ async function readTrailerCarrier(appDir: string, repoRoot: string): Promise<Car
  * the lineage file, and the trailers of the HEAD commit (unless HEAD only changed files outside the app).
  * Invalid values are skipped with a warning, or throw LineageError when `strict` is set. See README.md.
  */
-export async function readLineage(input: {
-  appDir: string;
-  repoRoot?: string;
-  env: Readonly<Record<string, string | undefined>>;
-}): Promise<LineageReadResult> {
+export async function readLineage(
+  input: {
+    appDir: string;
+    repoRoot?: string;
+    env: Readonly<Record<string, string | undefined>>;
+  },
+  files: LineageFiles = nodeLineageFiles,
+): Promise<LineageReadResult> {
   const appDir = resolve(input.appDir);
   const repoRoot = resolve(input.repoRoot ?? appDir);
   const strict = readStrict(input.env);
-  const [file, trailers] = await Promise.all([readLineageFileCarrier(appDir, repoRoot), readTrailerCarrier(appDir, repoRoot)]);
+  const [file, trailers] = await Promise.all([
+    readLineageFileCarrier(appDir, repoRoot, files),
+    readTrailerCarrier(appDir, repoRoot, files),
+  ]);
   const carriers = [readPluginEnv(input.env), readParameters(input.env), file, trailers];
   if (strict.notice) carriers[0]?.notices.unshift(strict.notice);
   return resolveLineage(carriers, strict.strict);

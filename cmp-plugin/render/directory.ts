@@ -90,17 +90,26 @@ export async function listManifestFiles(appDir: string, repoRoot: string, fs: Re
   return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+// Reads run concurrently (each one waits on the thread pool); parsing stays in file order, so output does not change.
+const READ_CONCURRENCY = 16;
+
 export async function renderDirectory(appDir: string, repoRoot: string, fs: RenderFs): Promise<RenderResult> {
   const files = await listManifestFiles(appDir, repoRoot, fs);
+  const texts: Array<Promise<string>> = [];
+  const read = (i: number): Promise<string> => {
+    const path = join(appDir, files[i] as string);
+    const text = fs.readText(path).catch((err: unknown) => {
+      throw ioError(path, appDir, err);
+    });
+    // Handled here so a failed read ahead of the parser is not an unhandled rejection; it is rethrown in order below.
+    text.catch(() => undefined);
+    return text;
+  };
   const result: RenderResult = { renderer: 'directory', objects: [], warnings: [] };
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await fs.readText(join(appDir, file));
-    } catch (err) {
-      throw ioError(join(appDir, file), appDir, err);
-    }
-    const parsed = parseManifests(text, file);
+  for (let i = 0; i < Math.min(READ_CONCURRENCY, files.length); i++) texts.push(read(i));
+  for (let i = 0; i < files.length; i++) {
+    if (i + READ_CONCURRENCY < files.length) texts.push(read(i + READ_CONCURRENCY));
+    const parsed = parseManifests(await (texts[i] as Promise<string>), files[i] as string);
     result.objects.push(...parsed.objects);
     result.warnings.push(...parsed.warnings);
   }

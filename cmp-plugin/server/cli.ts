@@ -27,6 +27,7 @@ export function cmpServerCommand(): Command {
     .option('--http-listen <host:port>', 'serve /healthz, /metrics, /metrics.json and the sync webhook on 127.0.0.1:PORT')
     .option('--discover-glob <glob>', 'enable discovery: match apps containing a file matching this glob (`**` allowed)')
     .addOption(new Option('--git <policy>', 'unpack .git: auto = only when the request has no traceparent (commit trailers needed)').choices(['auto', 'always', 'never']).default('auto'))
+    .addOption(new Option('--unpack <when>', 'auto = read plain-directory apps from the archive in memory, unpack Helm/Kustomize apps; always = unpack every request, as argocd-cmp-server').choices(['auto', 'always']).default('auto'))
     .option('--preserve-file-mode', 'keep tar header file modes (default 0644/0755, as argocd-cmp-server)', false)
     .option('--max-archive-mib <n>', 'largest accepted compressed repo archive', positiveInt, 100)
     .option('--max-uncompressed-mib <n>', 'largest accepted uncompressed repo archive', positiveInt, DEFAULT_EXTRACT_LIMITS.maxUncompressedBytes / MIB)
@@ -40,6 +41,7 @@ export function cmpServerCommand(): Command {
       httpListen?: string;
       discoverGlob?: string;
       git: GitPolicy;
+      unpack: 'auto' | 'always';
       preserveFileMode: boolean;
       maxArchiveMib: number;
       maxUncompressedMib: number;
@@ -72,6 +74,7 @@ export function cmpServerCommand(): Command {
           maxCompressionRatio: opts.maxRatio,
         },
         preserveFileMode: opts.preserveFileMode,
+        readInPlace: opts.unpack === 'auto',
         gitPolicy: opts.git,
         deadlineMarginMs: opts.deadlineMarginMs,
       });

@@ -40,6 +40,8 @@ export interface ArchiveEntry {
 export interface InspectedArchive {
   tar: Buffer;
   entries: ArchiveEntry[];
+  /** Body of every regular file by path (a later entry for the same path wins, as when unpacking). */
+  contents: Map<string, Buffer>;
 }
 
 export class ArchiveError extends Error {
@@ -114,16 +116,26 @@ export async function inspectArchive(tgz: Buffer, limits: ExtractLimits = DEFAUL
     throw new ArchiveError(`archive is not valid gzip: ${(err as Error).message}`);
   }
   const entries: ArchiveEntry[] = [];
+  const contents = new Map<string, Buffer>();
   const files = new Set<string>();
   await new Promise<void>((resolve, reject) => {
     let failed = false;
     const parser = new Parser({
       strict: true,
       onReadEntry: (entry: ReadEntry) => {
-        entry.resume();
-        if (failed) return;
+        if (failed) {
+          entry.resume();
+          return;
+        }
         try {
           const checked = checkEntry(entry, files);
+          if (checked?.type === 'file') {
+            const chunks: Buffer[] = [];
+            entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+            entry.on('end', () => contents.set(checked.path, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+          } else {
+            entry.resume();
+          }
           if (checked) entries.push(checked);
           if (entries.length > limits.maxEntries) {
             throw new ArchiveError(`archive rejected: more than ${limits.maxEntries} entries`);
@@ -142,7 +154,7 @@ export async function inspectArchive(tgz: Buffer, limits: ExtractLimits = DEFAUL
     parser.on('end', () => resolve());
     parser.end(tar);
   });
-  return { tar, entries };
+  return { tar, entries, contents };
 }
 
 export interface ExtractOptions {
@@ -181,7 +193,8 @@ export async function extractArchive(archive: InspectedArchive, dest: string, op
     if (entry.type !== 'symlink' || skip(entry.path)) continue;
     const at = join(dest, entry.path);
     const resolved = await realpath(at).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return undefined; // dangling but lexically inside: harmless
+      // Dangling or looping but lexically inside: harmless until read, and then reading fails with a clear error.
+      if (err.code === 'ENOENT' || err.code === 'ELOOP') return undefined;
       throw err;
     });
     if (resolved !== undefined && resolved !== root && !resolved.startsWith(root + sep)) {

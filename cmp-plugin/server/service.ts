@@ -12,7 +12,9 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { rendererFor } from '../render/index.js';
 import { GenerateError, type GenerateInput, type GenerateResult } from '../types.js';
+import { ArchiveFiles } from './archive-files.js';
 import { DeadlineExceeded, raceSignal, signalForDeadline } from './deadline.js';
 import { envFromEntries, hasTraceparentInEnv } from './env.js';
 import type {
@@ -66,6 +68,8 @@ export interface CmpServiceConfig {
   maxCompressedBytes: number;
   extractLimits: ExtractLimits;
   preserveFileMode: boolean;
+  /** Render plain-directory apps from the archive without unpacking it (default true). */
+  readInPlace?: boolean;
   gitPolicy: GitPolicy;
   deadlineMarginMs: number;
 }
@@ -101,6 +105,21 @@ export function describeGenerateError(err: unknown): string {
 
 function isGitPath(path: string): boolean {
   return path === '.git' || path.startsWith('.git/') || path.includes('/.git/') || path.endsWith('/.git');
+}
+
+/**
+ * A plain-directory app renders straight from the archive: same files, same answers, nothing written. Helm and
+ * Kustomize run tools on a real tree, and commit trailers need a real `.git`, so those are unpacked.
+ */
+async function readableInPlace(files: ArchiveFiles, appDir: string, keepGit: boolean): Promise<boolean> {
+  if (keepGit && (await files.exists(join(files.root, '.git')))) return false;
+  let entries;
+  try {
+    entries = await files.list(appDir);
+  } catch {
+    return false; // unpacking reports a missing or unreadable app directory the usual way
+  }
+  return rendererFor(entries) === 'directory';
 }
 
 function appDirOf(root: string, appRelPath: string): string {
@@ -147,20 +166,14 @@ export function createCmpService(config: CmpServiceConfig): UntypedServiceImplem
       const env = envFromEntries(repo.metadata.env);
       app = env['ARGOCD_APP_NAME'] || app;
       const keepGit = config.gitPolicy === 'always' || (config.gitPolicy === 'auto' && !hasTraceparentInEnv(env));
-      return await withWorkdir(config.workRoot, async (root) => {
-        try {
-          await extractArchive(archive, root, {
-            preserveFileMode: config.preserveFileMode,
-            skip: keepGit ? undefined : isGitPath,
-          });
-        } catch (err) {
-          throw new Error(`generate manifest error receiving stream: ${messageOf(err)}`);
-        }
+      const skip = keepGit ? undefined : isGitPath;
+      const generateIn = async (root: string, files: ArchiveFiles | undefined) => {
         const input: GenerateInput = {
           appDir: appDirOf(root, repo.metadata.appRelPath),
           repoRoot: root,
           env: { ...config.baseEnv, ...env },
           signal: deadline.signal,
+          files,
         };
         const parent = traceParentFrom(call.metadata);
         const startTime = Date.now();
@@ -172,6 +185,29 @@ export function createCmpService(config: CmpServiceConfig): UntypedServiceImplem
           config.onGeneration?.({ input, error: err, startTime, endTime: Date.now(), parent });
           throw new Error(`error generating manifests: ${describeGenerateError(err)}`);
         }
+      };
+      if (config.readInPlace !== false) {
+        // The archive stands in for the workdir it would have been unpacked to (never created).
+        const root = join(config.workRoot, 'in-place');
+        const appDir = appDirOf(root, repo.metadata.appRelPath);
+        let files: ArchiveFiles;
+        let inPlace: boolean;
+        try {
+          files = new ArchiveFiles(root, archive, skip);
+          inPlace = await readableInPlace(files, appDir, keepGit);
+          if (inPlace) files.assertSymlinksInside();
+        } catch (err) {
+          throw new Error(`generate manifest error receiving stream: ${messageOf(err)}`);
+        }
+        if (inPlace) return await generateIn(root, files);
+      }
+      return await withWorkdir(config.workRoot, async (root) => {
+        try {
+          await extractArchive(archive, root, { preserveFileMode: config.preserveFileMode, skip });
+        } catch (err) {
+          throw new Error(`generate manifest error receiving stream: ${messageOf(err)}`);
+        }
+        return generateIn(root, undefined);
       });
     } catch (err) {
       if (deadline.signal.aborted && deadline.signal.reason instanceof DeadlineExceeded) {

@@ -1,8 +1,8 @@
 // A stand-in for cmp-plugin/generate used by the streaming tests: renders every *.yaml under the app dir, fails
 // with a GenerateError for `bad.yaml`, and waits for its abort signal when the env asks it to hang.
-import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { listManifestFiles, nodeFs } from '../../cmp-plugin/render/directory.js';
 import { GenerateError, type GenerateInput, type GenerateResult, type KubeObject } from '../../cmp-plugin/types.js';
 
 export interface FakeGenerateLog {
@@ -19,9 +19,11 @@ export function fakeGenerate(log: FakeGenerateLog = { inputs: [], aborted: 0 }) 
       throw new GenerateError('aborted', { reason: 'aborted' });
     }
     const objects: KubeObject[] = [];
-    const names = (await readdir(input.appDir, { recursive: true })).filter((n) => n.endsWith('.yaml')).sort();
+    // The server hands plain-directory apps over as in-place archive files, unpacked ones as the real tree.
+    const files = input.files ?? nodeFs;
+    const names = (await listManifestFiles(input.appDir, input.repoRoot ?? input.appDir, files)).filter((n) => n.endsWith('.yaml'));
     for (const name of names) {
-      const text = await readFile(join(input.appDir, name), 'utf8');
+      const text = await files.readText(join(input.appDir, name));
       if (name.endsWith('bad.yaml')) {
         throw new GenerateError(`${name}: bad`, { file: relative(input.appDir, join(input.appDir, name)), line: 3, reason: 'mapping values are not allowed here' });
       }
