@@ -114,6 +114,8 @@ class DocumentReader {
   private aliasCount = 0;
   private aliasDepth = 0;
   private depth = 0;
+  /** Index just past the node the last node() call read (a field, not a returned tuple: this is the hot path). */
+  next = 0;
 
   constructor(
     private readonly text: string,
@@ -133,8 +135,8 @@ class DocumentReader {
     throw new GenerateError(`${this.file}:${line}: ${reason}`, { file: this.file, line, reason });
   }
 
-  /** Reads the node starting at `index`; returns its value and the index just past it. */
-  node(index: number): [JsonValue, number] {
+  /** Reads the node starting at `index`; returns its value and leaves `next` just past it. */
+  node(index: number): JsonValue {
     const event = this.events[index] as NodeEvent;
     this.decodeCount++;
     if (this.aliasDepth > 0) this.aliasCount++;
@@ -145,14 +147,19 @@ class DocumentReader {
     ) {
       this.fail(index, 'document contains excessive aliasing (alias expansion bomb); refusing to expand it');
     }
-    if (event.type === EVENT_ID.ALIAS) return [this.alias(index, event), index + 1];
+    if (event.type === EVENT_ID.ALIAS) {
+      const value = this.alias(index, event);
+      this.next = index + 1;
+      return value;
+    }
     // Anchors are registered before their content so a self-reference is seen (and refused) by alias().
     if (event.anchorStart !== NO_RANGE && this.aliasDepth === 0) {
       this.anchors.set(this.text.slice(event.anchorStart, event.anchorEnd), index);
     }
     switch (event.type) {
       case EVENT_ID.SCALAR:
-        return [this.scalar(index, event), index + 1];
+        this.next = index + 1;
+        return this.scalar(index, event);
       case EVENT_ID.SEQUENCE:
         return this.sequence(index, event);
       case EVENT_ID.MAPPING:
@@ -177,7 +184,7 @@ class DocumentReader {
     this.aliasDepth++;
     try {
       // Re-read the anchored node (as go-yaml does) so every alias yields an independent copy.
-      return this.node(target)[0];
+      return this.node(target);
     } finally {
       this.aliasDepth--;
       this.expanding.delete(target);
@@ -246,25 +253,25 @@ class DocumentReader {
     if (++this.depth > MAX_DEPTH) this.fail(index, `document is nested deeper than ${MAX_DEPTH} levels, as go-yaml refuses`);
   }
 
-  private sequence(index: number, event: SequenceEvent): [JsonValue[], number] {
+  private sequence(index: number, event: SequenceEvent): JsonValue[] {
     this.checkCollectionTag(index, event, SEQ_TAG);
     this.enter(index);
     const out: JsonValue[] = [];
     let i = index + 1;
     while (this.events[i]?.type !== EVENT_ID.POP) {
-      const [value, next] = this.node(i);
-      out.push(value);
-      i = next;
+      out.push(this.node(i));
+      i = this.next;
     }
     this.depth--;
-    return [out, i + 1];
+    this.next = i + 1;
+    return out;
   }
 
   private mapping(
     index: number,
     event: MappingEvent,
     out: { [key: string]: JsonValue },
-  ): [{ [key: string]: JsonValue }, number] {
+  ): { [key: string]: JsonValue } {
     this.checkCollectionTag(index, event, MAP_TAG);
     this.enter(index);
     const explicit = new Set<string>();
@@ -281,19 +288,19 @@ class DocumentReader {
         i = this.merge(i + 1, out, keyIndex);
         continue;
       }
-      const [key, afterKey] = this.key(keyIndex);
+      const key = this.key(keyIndex);
       if (explicit.has(key)) {
         this.warnings.push(
           `${this.file}:${this.lineAt(keyIndex)}: duplicate key ${JSON.stringify(key)}; the last value wins (as in sigs.k8s.io/yaml)`,
         );
       }
       explicit.add(key);
-      const [value, next] = this.node(afterKey);
-      setKey(out, key, value);
-      i = next;
+      setKey(out, key, this.node(this.next));
+      i = this.next;
     }
     this.depth--;
-    return [out, i + 1];
+    this.next = i + 1;
+    return out;
   }
 
   /** Index of the anchored node an alias at `index` points to, or `index` itself for any other node. */
@@ -309,7 +316,8 @@ class DocumentReader {
     const refused = 'map merge requires map or sequence of maps as the value';
     const mergeOne = (i: number): number => {
       if (this.events[this.targetOf(i)]?.type !== EVENT_ID.MAPPING) this.fail(i === index ? at : i, refused);
-      const [merged, next] = this.node(i);
+      const merged = this.node(i);
+      const next = this.next;
       if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) this.fail(i, refused);
       for (const [k, v] of Object.entries(merged)) setKey(out, k, v);
       return next;
@@ -341,11 +349,11 @@ class DocumentReader {
   }
 
   // sigs.k8s.io/yaml turns non-string keys into strings: ints in decimal, bools as true/false; others fail.
-  private key(index: number): [string, number] {
-    const [value, next] = this.node(index);
-    if (typeof value === 'string') return [value, next];
-    if (typeof value === 'boolean') return [value ? 'true' : 'false', next];
-    if (typeof value === 'number' && Number.isInteger(value)) return [String(value), next];
+  private key(index: number): string {
+    const value = this.node(index);
+    if (typeof value === 'string') return value;
+    if (typeof value === 'boolean') return value ? 'true' : 'false';
+    if (typeof value === 'number' && Number.isInteger(value)) return String(value);
     if (value === null) return this.fail(index, 'mapping key is null, which JSON objects cannot hold');
     return this.fail(index, `unsupported mapping key ${JSON.stringify(value)}: keys must be strings, integers or booleans`);
   }
@@ -401,7 +409,8 @@ export function readYamlStream(text: string, file: string): YamlReadResult {
     let value: JsonValue;
     let next: number;
     try {
-      [value, next] = reader.node(i + 1);
+      value = reader.node(i + 1);
+      next = reader.next;
     } catch (err) {
       if (err instanceof RangeError) {
         const line = reader.lineAt(i + 1);
