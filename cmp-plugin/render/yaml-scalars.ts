@@ -95,3 +95,24 @@ export function resolvePlain(text: string): ResolvedScalar {
 export function isPlainSafeString(text: string): boolean {
   return resolvePlain(text).kind === 'string';
 }
+
+// go-yaml v2's allowedTimestampFormats for Go's time.Parse: 2006-1-2T15:4:5.999999999Z07:00 (T or t),
+// 2006-1-2 15:4:5.999999999 and 2006-1-2 (1- or 2-digit fields, optional fraction).
+const GO_TIMESTAMP =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?(?:Z|[+-](\d{2}):(\d{2}))| (\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?)?$/;
+
+/** True when go-yaml v2 accepts `text` as an explicit `!!timestamp` (Go's time.Parse, with its range checks). */
+export function isGoTimestamp(text: string): boolean {
+  const m = GO_TIMESTAMP.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (days === undefined || day < 1 || day > days) return false;
+  const hour = Number(m[4] ?? m[9] ?? 0);
+  const minute = Number(m[5] ?? m[10] ?? 0);
+  const second = Number(m[6] ?? m[11] ?? 0);
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  // Go allows zone offsets up to 24:60.
+  return Number(m[7] ?? 0) <= 24 && Number(m[8] ?? 0) <= 60;
+}
