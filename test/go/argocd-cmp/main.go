@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -234,6 +235,7 @@ func run(args []string) {
 	excludes := fs.String("tar-exclude", "", "repo-server --plugin-tar-exclude globs separated by ';'")
 	concurrency := fs.Int("concurrency", 50, "parallel generations for the concurrent scenario")
 	noMatchApp := fs.String("no-match-app", "", "app that the discovery plugin must not match")
+	runs := fs.Int("runs", 30, "timed generations per app for the latency scenario (after 3 warm-ups)")
 	fs.DurationVar(&r.timeout, "timeout", 60*time.Second, "per-call deadline, as controller.repo.server.timeout.seconds")
 	_ = fs.Parse(args)
 	if *envList != "" {
@@ -400,6 +402,33 @@ func run(args []string) {
 					res.OK = true
 					emit(res)
 				}
+			}
+		case "latency":
+			// The repo-server's whole sequence per call (probe, check, archive + stream, reply), timed one at a time.
+			for _, app := range appList {
+				res := result{Scenario: sc, App: app}
+				times := make([]float64, 0, *runs)
+				var m []string
+				var err error
+				for i := 0; i < *runs+3 && err == nil; i++ {
+					callCtx, callCancel := context.WithTimeout(context.Background(), r.timeout)
+					t0 := time.Now()
+					m, err = r.generate(callCtx, app, r.plugin)
+					elapsed := float64(time.Since(t0).Microseconds()) / 1000
+					callCancel()
+					if i >= 3 {
+						times = append(times, elapsed)
+					}
+				}
+				if err != nil {
+					emit(fail(res, err))
+					continue
+				}
+				sort.Float64s(times)
+				pct := func(p float64) float64 { return times[min(len(times)-1, int(math.Ceil(p/100*float64(len(times))))-1)] }
+				res.OK = true
+				res.Details = map[string]any{"runs": len(times), "p50Ms": pct(50), "p99Ms": pct(99), "manifests": len(m)}
+				emit(res)
 			}
 		case "concurrent":
 			app := appList[0]
