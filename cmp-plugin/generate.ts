@@ -70,7 +70,8 @@ export async function generate(input: GenerateInput, deps: Partial<GenerateDeps>
   checkAborted(input.signal, 'injecting');
   const injected = inject(
     rendered.objects.map((o) => o.object),
-    { lineage: lineage.lineage, options },
+    // The rendered objects were just parsed and go nowhere else: patch them in place instead of copying each.
+    { lineage: lineage.lineage, options, objectsHandedOver: true },
   );
   return {
     renderer: rendered.renderer,

@@ -315,6 +315,23 @@ describe('inject: purity and patches', () => {
     });
   });
 
+  it('objects handed over are patched in place, with the same output and patches as the copying default', () => {
+    const make = () => [
+      workload('Deployment', 'apps/v1', { template: { spec: podSpec([{ name: 'a', env: [{ name: 'OTEL_RESOURCE_ATTRIBUTES', value: 'x=1' }] }]) } }),
+      workload('Rollout', 'argoproj.io/v1alpha1', { template: { spec: podSpec() } }, 'r'),
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'passes-through' } },
+    ];
+    const copied = run(make());
+    const given = make();
+    const inPlace = inject(given, { lineage: LINEAGE, options: DEFAULT_INJECT_OPTIONS, objectsHandedOver: true });
+    expect(JSON.stringify(inPlace)).toBe(JSON.stringify(copied));
+    // The very objects handed over came back, patched.
+    inPlace.objects.forEach((o, i) => expect(o).toBe(given[i]));
+    // Recorded patch values are their own copies: later edits of the output do not rewrite the patch.
+    (inPlace.objects[0]!.metadata!.annotations as Record<string, string>)[Annotations.traceparent] = 'changed';
+    expect(JSON.stringify(inPlace.patches)).toBe(JSON.stringify(copied.patches));
+  });
+
   it('is deterministic: same input, byte-identical output and patches', () => {
     const make = () => [workload('Rollout', 'argoproj.io/v1alpha1', { template: { spec: podSpec() } })];
     expect(JSON.stringify(run(make()))).toBe(JSON.stringify(run(make())));

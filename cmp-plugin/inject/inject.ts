@@ -19,6 +19,11 @@ const { applyOperation, escapePathComponent } = fastJsonPatch;
 export interface InjectContext {
   lineage: Lineage;
   options: InjectOptions;
+  /**
+   * The caller hands the objects over and will not look at them again (generate: they were just parsed), so they
+   * are patched in place instead of copied first. Default false: the input is never touched.
+   */
+  objectsHandedOver?: boolean;
 }
 
 export type InjectOutput = InjectResult & { warnings: string[] };
@@ -80,7 +85,10 @@ class ObjectPatcher {
     readonly resource: string,
     private readonly overwrite: boolean,
     private readonly warnings: string[],
-  ) {}
+    handedOver: boolean,
+  ) {
+    if (handedOver) this.copy = original;
+  }
 
   get current(): KubeObject {
     return this.copy ?? this.original;
@@ -303,7 +311,7 @@ export function inject(objects: readonly KubeObject[], context: InjectContext): 
       out.push(object);
       continue;
     }
-    const p = new ObjectPatcher(object, resourceName(object), context.options.overwrite, warnings);
+    const p = new ObjectPatcher(object, resourceName(object), context.options.overwrite, warnings, context.objectsHandedOver === true);
     const rolloutPods = shape.rollout || (object.kind === 'Deployment' && referenced.has(namespacedKey(object)));
     injectWorkload(p, shape, planned, context.options, rolloutPods, warnings);
     out.push(p.result());
