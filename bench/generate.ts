@@ -198,7 +198,7 @@ patches:
     await rm(work, { recursive: true, force: true });
   }
   process.stdout.write(
-    'parse (ours) = yaml composer + go-yaml v2 value rules (the baseline); yaml toJS = `yaml` library default (YAML 1.2, for reference);\n' +
+    'parse (ours) = js-yaml 5 parser events + go-yaml v2 value rules (the baseline); yaml toJS = `yaml` library default (YAML 1.2, for reference);\n' +
       'generate = read files + parse + inject + RFC 6902 patches (in process); CLI/kubectl = whole process, best of runs.\n',
   );
 }
