@@ -2,17 +2,22 @@
 // do (sigs.k8s.io/yaml YAMLToJSON over go-yaml v2) and reports the JSON, or the error, for each input.
 //
 // stdin: a JSON array of strings, each one YAML document (mode "docs"), or one YAML stream whose documents are
-// separated by "---" lines (mode "stream", as argocd-cmp-server splits plugin output).
+// separated by "---" lines (mode "stream"), split with apimachinery's YAMLReader as argocd-cmp-server splits plugin
+// output (gitops-engine kube.SplitYAMLToString), so each document keeps its final line break.
 // stdout: a JSON array of {"json": "<JSON text>"} or {"error": "<message>"}.
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 )
 
@@ -49,9 +54,18 @@ func main() {
 			os.Exit(2)
 		}
 	case "stream":
-		for _, d := range strings.Split("\n"+string(in), "\n---\n") {
-			if strings.TrimSpace(d) != "" {
-				docs = append(docs, d)
+		reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(in)))
+		for {
+			d, err := reader.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "split stream:", err)
+				os.Exit(2)
+			}
+			if strings.TrimSpace(string(d)) != "" {
+				docs = append(docs, string(d))
 			}
 		}
 	default:
