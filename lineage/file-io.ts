@@ -21,6 +21,11 @@ export function lineageFileCandidates(appDir: string, repoRoot: string): string[
 /** A lineage file is a few hundred bytes; anything near this is a mistake, not data to load into memory. */
 export const MAX_LINEAGE_FILE_BYTES = 64 * 1024;
 
+/** Refuses a lineage file of `size` bytes over `maxBytes`, with the one message every reader gives. */
+export function checkLineageFileSize(size: number, maxBytes = MAX_LINEAGE_FILE_BYTES): void {
+  if (size > maxBytes) throw new Error(`it is ${size} bytes, more than the ${maxBytes} a lineage file may have`);
+}
+
 /**
  * The file's text, or undefined when it does not exist. A file over `maxBytes` is an error (read no further);
  * other errors (permissions, a directory) propagate.
@@ -35,7 +40,7 @@ export async function readTextIfExists(path: string, maxBytes = MAX_LINEAGE_FILE
   }
   try {
     const { size } = await handle.stat();
-    if (size > maxBytes) throw new Error(`it is ${size} bytes, more than the ${maxBytes} a lineage file may have`);
+    checkLineageFileSize(size, maxBytes);
     return await handle.readFile('utf8');
   } finally {
     await handle.close();

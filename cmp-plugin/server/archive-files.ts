@@ -3,7 +3,7 @@
 // tree would (symlinks followed inside the tree, hardlinks as files, Node-style errors), under a virtual root
 // that is never created on disk.
 import { posix } from 'node:path';
-import { MAX_LINEAGE_FILE_BYTES } from '../../lineage/file-io.js';
+import { checkLineageFileSize } from '../../lineage/file-io.js';
 import type { DirEntry } from '../render/directory.js';
 import type { RepoFiles } from '../types.js';
 import { ArchiveError, type ArchiveEntry, type InspectedArchive } from './safe-extract.js';
@@ -188,9 +188,7 @@ export class ArchiveFiles implements RepoFiles {
     const found = this.walk(path, true);
     if (('error' in found && found.error === 'ENOENT') || 'outside' in found) return undefined;
     const bytes = this.bytes(path, 'open');
-    if (bytes.length > MAX_LINEAGE_FILE_BYTES) {
-      throw new Error(`it is ${bytes.length} bytes, more than the ${MAX_LINEAGE_FILE_BYTES} a lineage file may have`);
-    }
+    checkLineageFileSize(bytes.length);
     return bytes.toString('utf8');
   }
 
